@@ -1,0 +1,7 @@
+export * from './computeDeadline.js';
+export * from './errors.js';
+export * from './pickRadiologist.js';
+export * from './priority.js';
+export * from './roles.js';
+export * from './slaPolicy.js';
+export * from './studyStatus.js';

@@ -1,0 +1,3 @@
+export * from './createDb.js';
+export * from './migrate.js';
+export * from './schema.js';

@@ -1,0 +1,205 @@
+import type { Priority, Role, StudyStatus } from '@telerad/core';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Timestamps come back as Date and may be written as Date or ISO text. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+/** PostgreSQL bigint arrives as text from node-postgres; sizes stay far below 2^53. */
+type BigIntColumn = ColumnType<string | number, number, number>;
+
+export interface HospitalTable {
+  id: Generated<string>;
+  code: string;
+  name_zh: string;
+  name_en: string;
+}
+
+export interface ClinicTable {
+  id: Generated<string>;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  hospital_id: string;
+  default_priority: Priority;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+}
+
+export interface ClinicAeTitleTable {
+  ae_title: string;
+  clinic_id: string;
+}
+
+export interface ClinicApiTokenTable {
+  token_sha256: string;
+  clinic_id: string;
+  created_at: CreatedAt;
+}
+
+export interface AppUserTable {
+  id: Generated<string>;
+  username: string;
+  password_hash: string;
+  role: Role;
+  name_zh: string;
+  name_en: string;
+  hospital_id: string | null;
+  clinic_id: string | null;
+  title: string | null;
+  on_duty: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface UserSessionTable {
+  token_sha256: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+}
+
+export interface StudyTable {
+  id: Generated<string>;
+  study_instance_uid: string;
+  clinic_id: string;
+  hospital_id: string;
+  priority: Priority;
+  status: StudyStatus;
+  patient_name: Generated<string>;
+  patient_id: Generated<string>;
+  patient_sex: Generated<string>;
+  patient_birth_date: Generated<string>;
+  accession_number: Generated<string>;
+  study_date: Generated<string>;
+  study_time: Generated<string>;
+  study_description: Generated<string>;
+  modalities: Generated<string>;
+  instance_count: Generated<number>;
+  received_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_instance_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  ready_at: Timestamp | null;
+  target_at: Timestamp | null;
+  warning_at: Timestamp | null;
+  deadline_at: Timestamp | null;
+  assigned_to: string | null;
+  assigned_at: Timestamp | null;
+  claimed_at: Timestamp | null;
+  signed_at: Timestamp | null;
+  unassigned_reason: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SeriesTable {
+  id: Generated<string>;
+  study_id: string;
+  series_instance_uid: string;
+  modality: Generated<string>;
+  series_number: number | null;
+  series_description: Generated<string>;
+  body_part: Generated<string>;
+}
+
+export type IntakeChannel = 'stow-rs' | 'upload' | 'c-store';
+
+export interface InstanceTable {
+  id: Generated<string>;
+  study_id: string;
+  series_id: string;
+  sop_instance_uid: string;
+  sop_class_uid: string;
+  transfer_syntax_uid: string;
+  instance_number: number | null;
+  rows: number | null;
+  columns: number | null;
+  number_of_frames: Generated<number>;
+  size_bytes: BigIntColumn;
+  sha256: string;
+  blob_key: string;
+  received_via: IntakeChannel;
+  created_at: CreatedAt;
+}
+
+export interface ReportTable {
+  id: Generated<string>;
+  study_id: string;
+  version: number;
+  status: 'draft' | 'final';
+  findings: Generated<string>;
+  impression: Generated<string>;
+  critical: Generated<boolean>;
+  author_id: string;
+  signed_by: string | null;
+  signed_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export type SlaEventKind = 'warning' | 'breach';
+
+export interface SlaEventTable {
+  id: Generated<string>;
+  study_id: string;
+  kind: SlaEventKind;
+  assignee_id: string | null;
+  fired_at: CreatedAt;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface DeliveryTable {
+  id: Generated<string>;
+  study_id: string;
+  report_id: string;
+  channel: 'webhook';
+  target: string;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  last_error: string | null;
+  last_attempt_at: Timestamp | null;
+  delivered_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface DeliveryAttemptTable {
+  id: Generated<string>;
+  delivery_id: string;
+  attempt: number;
+  at: CreatedAt;
+  http_status: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface AuditEventTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  actor: string;
+  action: string;
+  study_id: string | null;
+  detail: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface Database {
+  hospital: HospitalTable;
+  clinic: ClinicTable;
+  clinic_ae_title: ClinicAeTitleTable;
+  clinic_api_token: ClinicApiTokenTable;
+  app_user: AppUserTable;
+  user_session: UserSessionTable;
+  study: StudyTable;
+  series: SeriesTable;
+  instance: InstanceTable;
+  report: ReportTable;
+  sla_event: SlaEventTable;
+  delivery: DeliveryTable;
+  delivery_attempt: DeliveryAttemptTable;
+  audit_event: AuditEventTable;
+}
+
+export type Study = Selectable<StudyTable>;
+export type NewStudy = Insertable<StudyTable>;
+export type StudyUpdate = Updateable<StudyTable>;
+export type Clinic = Selectable<ClinicTable>;
+export type AppUser = Selectable<AppUserTable>;
+export type Report = Selectable<ReportTable>;
+export type Delivery = Selectable<DeliveryTable>;
+export type Instance = Selectable<InstanceTable>;

@@ -1,0 +1,3 @@
+export * from './connection.js';
+export * from './createQueues.js';
+export * from './names.js';

@@ -1,0 +1,72 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/** The service's Prometheus metrics; one set per process, served at GET /metrics. */
+export interface Metrics {
+  registry: Registry;
+  instancesReceived: Counter<'channel'>;
+  instancesRejected: Counter<'channel' | 'reason'>;
+  studiesReceived: Counter<'priority'>;
+  studiesReady: Counter<'priority'>;
+  studiesSigned: Counter<'priority'>;
+  slaEvents: Counter<'priority' | 'kind'>;
+  readyToSignedMinutes: Histogram<'priority'>;
+  deliveryAttempts: Counter<'channel' | 'outcome'>;
+}
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'telerad_' });
+  const registers = [registry];
+  return {
+    registry,
+    instancesReceived: new Counter({
+      name: 'telerad_instances_received_total',
+      help: 'DICOM instances stored and indexed, by intake channel',
+      labelNames: ['channel'],
+      registers,
+    }),
+    instancesRejected: new Counter({
+      name: 'telerad_instances_rejected_total',
+      help: 'DICOM instances refused, by intake channel and reason',
+      labelNames: ['channel', 'reason'],
+      registers,
+    }),
+    studiesReceived: new Counter({
+      name: 'telerad_studies_received_total',
+      help: 'Studies first seen, by priority',
+      labelNames: ['priority'],
+      registers,
+    }),
+    studiesReady: new Counter({
+      name: 'telerad_studies_ready_total',
+      help: 'Studies complete and handed to the router, by priority',
+      labelNames: ['priority'],
+      registers,
+    }),
+    studiesSigned: new Counter({
+      name: 'telerad_studies_signed_total',
+      help: 'Studies whose final report was signed, by priority',
+      labelNames: ['priority'],
+      registers,
+    }),
+    slaEvents: new Counter({
+      name: 'telerad_sla_events_total',
+      help: 'SLA warnings and breaches, by priority',
+      labelNames: ['priority', 'kind'],
+      registers,
+    }),
+    readyToSignedMinutes: new Histogram({
+      name: 'telerad_ready_to_signed_minutes',
+      help: 'Turnaround from study ready to report signed, in minutes, by priority',
+      labelNames: ['priority'],
+      buckets: [5, 10, 15, 20, 25, 30, 45, 60, 90, 120, 180, 240],
+      registers,
+    }),
+    deliveryAttempts: new Counter({
+      name: 'telerad_delivery_attempts_total',
+      help: 'Report delivery attempts, by channel and outcome',
+      labelNames: ['channel', 'outcome'],
+      registers,
+    }),
+  };
+}
