@@ -1,3 +1,6 @@
 export * from './createDb.js';
+export * from './hashToken.js';
 export * from './migrate.js';
 export * from './schema.js';
+export * from './seedRegion.js';
+export * from './recordAudit.js';

@@ -64,7 +64,11 @@ export interface StudyTable {
   hospital_id: string;
   priority: Priority;
   status: StudyStatus;
+  /** Display form (ideographic group if present, else alphabetic), UTF-8. */
   patient_name: Generated<string>;
+  patient_name_alphabetic: Generated<string>;
+  patient_name_ideographic: Generated<string>;
+  patient_name_phonetic: Generated<string>;
   patient_id: Generated<string>;
   patient_sex: Generated<string>;
   patient_birth_date: Generated<string>;

@@ -1,3 +1,5 @@
 export * from './connection.js';
 export * from './createQueues.js';
+export * from './embeddedRedis.js';
 export * from './names.js';
+export * from './producers.js';

@@ -1,0 +1,76 @@
+import type { Queues } from './createQueues.js';
+import { jobIds } from './names.js';
+
+/**
+ * Every job telerad schedules goes through these functions, so job ids and options are decided in one
+ * place. All are idempotent: a second call for the same study or delivery adds nothing while the first
+ * job is still kept.
+ */
+
+/** Check, `delayMs` from now, whether a study has gone quiet (no new instance) and is complete. */
+export async function scheduleStableCheck(queues: Queues, studyId: string, delayMs: number): Promise<void> {
+  await queues.studyReady.add(
+    'stable-check',
+    { studyId, reason: 'stable' },
+    { jobId: jobIds.stable(studyId), delay: Math.max(0, delayMs) },
+  );
+}
+
+/** Hand a ready study to the router. */
+export async function enqueueRoute(
+  queues: Queues,
+  studyId: string,
+  reason: 'stable' | 'submitted' | 'reconcile',
+): Promise<void> {
+  await queues.studyReady.add('route', { studyId, reason }, { jobId: jobIds.route(studyId), attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+}
+
+/** Warning and breach timers for a study whose deadlines are known. */
+export async function scheduleSlaTimers(
+  queues: Queues,
+  studyId: string,
+  at: { warningAt: Date; deadlineAt: Date },
+  now: Date = new Date(),
+): Promise<void> {
+  const options = { attempts: 5, backoff: { type: 'exponential', delay: 1000 } } as const;
+  await queues.sla.add(
+    'warning',
+    { studyId, kind: 'warning' },
+    { ...options, jobId: jobIds.slaWarning(studyId), delay: Math.max(0, at.warningAt.getTime() - now.getTime()) },
+  );
+  await queues.sla.add(
+    'breach',
+    { studyId, kind: 'breach' },
+    { ...options, jobId: jobIds.slaBreach(studyId), delay: Math.max(0, at.deadlineAt.getTime() - now.getTime()) },
+  );
+}
+
+/**
+ * Removes a signed study's pending timers. A timer already running is left alone: its handler
+ * re-reads the study and does nothing for a signed one.
+ */
+export async function cancelSlaTimers(queues: Queues, studyId: string): Promise<void> {
+  for (const id of [jobIds.slaWarning(studyId), jobIds.slaBreach(studyId)]) {
+    const job = await queues.sla.getJob(id);
+    if (job === undefined) continue;
+    const state = await job.getState();
+    if (state === 'delayed' || state === 'waiting' || state === 'prioritized') {
+      await job.remove().catch(() => undefined);
+    }
+  }
+}
+
+/** Deliver a signed report; retried on the configured schedule (attempt n waits retryDelaysMs[n-1]). */
+export async function enqueueDelivery(queues: Queues, deliveryId: string, retryDelaysMs: readonly number[]): Promise<void> {
+  await queues.delivery.add(
+    'deliver',
+    { deliveryId },
+    { jobId: jobIds.delivery(deliveryId), attempts: retryDelaysMs.length + 1, backoff: { type: 'schedule' } },
+  );
+}
+
+/** The backoff strategy that goes with enqueueDelivery, for the delivery worker's settings. */
+export function scheduleBackoff(retryDelaysMs: readonly number[]) {
+  return (attemptsMade: number): number =>
+    retryDelaysMs[Math.min(attemptsMade - 1, retryDelaysMs.length - 1)] ?? retryDelaysMs.at(-1) ?? 60_000;
+}

@@ -1,0 +1,42 @@
+import type { Config } from '@telerad/config';
+import { start as startDelivery } from '@telerad/delivery';
+import { start as startRouter } from '@telerad/router';
+import { openRuntime, type Runtime, type RuntimeOptions } from '@telerad/runtime';
+import { start as startWeb } from '@telerad/web';
+
+export interface AllInOne {
+  runtime: Runtime;
+  url: string;
+  port: number;
+  /** Runs the router's reconciliation pass now. */
+  reconcileNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Every telerad service in one process, sharing one runtime. */
+export async function startAllInOne(config: Config, options: RuntimeOptions & { host?: string } = {}): Promise<AllInOne> {
+  const runtime = await openRuntime(config, options);
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    const router = await startRouter(runtime);
+    stops.push(() => router.stop());
+    const delivery = await startDelivery(runtime);
+    stops.push(() => delivery.stop());
+    const web = await startWeb(runtime, { ...(options.host !== undefined ? { host: options.host } : {}) });
+    stops.push(() => web.stop());
+    return {
+      runtime,
+      url: web.url,
+      port: web.port,
+      reconcileNow: () => router.reconcileNow(),
+      async stop() {
+        for (const stop of stops.reverse()) await stop();
+        await runtime.close();
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await runtime.close();
+    throw error;
+  }
+}

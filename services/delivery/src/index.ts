@@ -1,0 +1,3 @@
+export * from './buildReportPayload.js';
+export * from './execDeliveryJob.js';
+export * from './start.js';

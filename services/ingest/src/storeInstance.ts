@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { type Priority, ValidationError } from '@telerad/core';
+import { type InstanceMeta, parseInstance } from '@telerad/dicom';
+import { type IntakeChannel, recordAudit } from '@telerad/db';
+import { scheduleStableCheck } from '@telerad/queue';
+import type { Runtime } from '@telerad/runtime';
+
+export type IngestDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config'>;
+
+export interface IntakeSource {
+  clinicId: string;
+  /** Who sent it, for the audit log: `clinic:<code>`, `user:<name>`, `ae:<AE title>`. */
+  actor: string;
+  channel: IntakeChannel;
+  /** Priority asked for by the sender; else the clinic's default. */
+  priority?: Priority;
+}
+
+export interface StoredInstance {
+  studyId: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  studyInstanceUid: string;
+  /** True when the same instance had already been stored byte for byte. */
+  duplicate: boolean;
+}
+
+/** An instance refused for a reason that a different send of the same bytes cannot fix. */
+export class InstanceRejectedError extends ValidationError {
+  constructor(
+    message: string,
+    readonly reason: 'not-dicom' | 'invalid' | 'conflict' | 'tenancy',
+    readonly meta?: Pick<InstanceMeta, 'sopClassUid' | 'sopInstanceUid'>,
+  ) {
+    super(message);
+  }
+}
+
+export const blobKeyOf = (m: Pick<InstanceMeta, 'studyInstanceUid' | 'seriesInstanceUid' | 'sopInstanceUid'>) =>
+  `studies/${m.studyInstanceUid}/${m.seriesInstanceUid}/${m.sopInstanceUid}.dcm`;
+
+/**
+ * Stores one DICOM instance: bytes durably in object storage first, then the index rows in one
+ * transaction. Only then is the instance acknowledged; if indexing fails, the caller reports a failure
+ * and the orphaned object is harmless (the index never points to it).
+ */
+export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: IntakeSource): Promise<StoredInstance> {
+  const clinic = await deps.db.db
+    .selectFrom('clinic')
+    .select(['id', 'code', 'hospital_id', 'default_priority'])
+    .where('id', '=', source.clinicId)
+    .executeTakeFirstOrThrow();
+  const meta = parseInstance(bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+
+  const existing = await deps.db.db
+    .selectFrom('instance')
+    .innerJoin('study', 'study.id', 'instance.study_id')
+    .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
+    .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
+    .executeTakeFirst();
+  if (existing !== undefined) return sameOrConflict(deps, existing, sha256, meta, source);
+
+  const key = blobKeyOf(meta);
+  await deps.store.put(key, bytes, { contentType: 'application/dicom' });
+
+  const priority = source.priority ?? clinic.default_priority;
+  const now = new Date();
+  const result = await deps.db.db.transaction().execute(async (trx) => {
+    const study = await trx
+      .insertInto('study')
+      .values({
+        study_instance_uid: meta.studyInstanceUid,
+        clinic_id: clinic.id,
+        hospital_id: clinic.hospital_id,
+        priority,
+        status: 'receiving',
+        patient_name: meta.patientName.display,
+        patient_name_alphabetic: meta.patientName.alphabetic,
+        patient_name_ideographic: meta.patientName.ideographic,
+        patient_name_phonetic: meta.patientName.phonetic,
+        patient_id: meta.patientId,
+        patient_sex: meta.patientSex,
+        patient_birth_date: meta.patientBirthDate,
+        accession_number: meta.accessionNumber,
+        study_date: meta.studyDate,
+        study_time: meta.studyTime,
+        study_description: meta.studyDescription,
+        modalities: meta.modality,
+        received_at: now,
+        last_instance_at: now,
+      })
+      .onConflict((oc) => oc.column('study_instance_uid').doNothing())
+      .returning(['id', 'clinic_id', 'status', 'priority'])
+      .executeTakeFirst();
+    const row =
+      study ??
+      (await trx
+        .selectFrom('study')
+        .select(['id', 'clinic_id', 'status', 'priority'])
+        .where('study_instance_uid', '=', meta.studyInstanceUid)
+        .forUpdate()
+        .executeTakeFirstOrThrow());
+    if (row.clinic_id !== clinic.id) {
+      throw new InstanceRejectedError(
+        `Study Instance UID ${meta.studyInstanceUid} already belongs to another clinic's study`,
+        'tenancy',
+        meta,
+      );
+    }
+    await trx
+      .insertInto('series')
+      .values({
+        study_id: row.id,
+        series_instance_uid: meta.seriesInstanceUid,
+        modality: meta.modality,
+        series_number: meta.seriesNumber,
+        series_description: meta.seriesDescription,
+        body_part: meta.bodyPartExamined,
+      })
+      .onConflict((oc) => oc.column('series_instance_uid').doNothing())
+      .execute();
+    const series = await trx
+      .selectFrom('series')
+      .select(['id', 'study_id'])
+      .where('series_instance_uid', '=', meta.seriesInstanceUid)
+      .executeTakeFirstOrThrow();
+    if (series.study_id !== row.id) {
+      throw new InstanceRejectedError(`Series Instance UID ${meta.seriesInstanceUid} already belongs to another study`, 'invalid', meta);
+    }
+    const inserted = await trx
+      .insertInto('instance')
+      .values({
+        study_id: row.id,
+        series_id: series.id,
+        sop_instance_uid: meta.sopInstanceUid,
+        sop_class_uid: meta.sopClassUid,
+        transfer_syntax_uid: meta.transferSyntaxUid,
+        instance_number: meta.instanceNumber,
+        rows: meta.rows,
+        columns: meta.columns,
+        number_of_frames: meta.numberOfFrames,
+        size_bytes: bytes.length,
+        sha256,
+        blob_key: key,
+        received_via: source.channel,
+      })
+      .onConflict((oc) => oc.column('sop_instance_uid').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted === undefined) return { studyId: row.id, raced: true, isNew: false, status: row.status, priority: row.priority };
+    await trx
+      .updateTable('study')
+      .set((eb) => ({
+        instance_count: eb('instance_count', '+', 1),
+        last_instance_at: now,
+        updated_at: now,
+        modalities: eb
+          .case()
+          .when(eb.fn('strpos', [eb.ref('modalities'), eb.val(meta.modality)]), '>', 0)
+          .then(eb.ref('modalities'))
+          .when('modalities', '=', '')
+          .then(eb.val(meta.modality))
+          .else(eb.fn<string>('concat', [eb.ref('modalities'), eb.val('\\'), eb.val(meta.modality)]))
+          .end(),
+      }))
+      .where('id', '=', row.id)
+      .execute();
+    return { studyId: row.id, raced: false, isNew: study !== undefined, status: row.status, priority: row.priority };
+  });
+
+  if (result.raced) {
+    // Another connection stored the same SOP Instance UID between our check and our insert.
+    return storeInstance(deps, bytes, source);
+  }
+  if (result.isNew) {
+    deps.metrics.studiesReceived.inc({ priority: result.priority });
+    await recordAudit(deps.db.db, { actor: source.actor, action: 'study.received', studyId: result.studyId, detail: { channel: source.channel } });
+  }
+  if (result.status === 'receiving') {
+    await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
+  } else {
+    // A late image for a study already complete: it joins the study; the reader sees it on refresh.
+    await recordAudit(deps.db.db, {
+      actor: source.actor,
+      action: 'study.late-instance',
+      studyId: result.studyId,
+      detail: { sopInstanceUid: meta.sopInstanceUid, status: result.status },
+    });
+  }
+  deps.metrics.instancesReceived.inc({ channel: source.channel });
+  deps.logger.debug({ studyId: result.studyId, sopInstanceUid: meta.sopInstanceUid, channel: source.channel }, 'instance stored');
+  return {
+    studyId: result.studyId,
+    sopClassUid: meta.sopClassUid,
+    sopInstanceUid: meta.sopInstanceUid,
+    studyInstanceUid: meta.studyInstanceUid,
+    duplicate: false,
+  };
+}
+
+async function sameOrConflict(
+  deps: IngestDeps,
+  existing: { sha256: string; study_id: string; clinic_id: string },
+  sha256: string,
+  meta: InstanceMeta,
+  source: IntakeSource,
+): Promise<StoredInstance> {
+  if (existing.clinic_id !== source.clinicId) {
+    throw new InstanceRejectedError(`SOP Instance UID ${meta.sopInstanceUid} already belongs to another clinic's study`, 'tenancy', meta);
+  }
+  if (existing.sha256 !== sha256) {
+    await recordAudit(deps.db.db, {
+      actor: source.actor,
+      action: 'instance.conflict',
+      studyId: existing.study_id,
+      detail: { sopInstanceUid: meta.sopInstanceUid, storedSha256: existing.sha256, refusedSha256: sha256 },
+    });
+    throw new InstanceRejectedError(
+      `SOP Instance UID ${meta.sopInstanceUid} was already stored with different content; the original is kept`,
+      'conflict',
+      meta,
+    );
+  }
+  return {
+    studyId: existing.study_id,
+    sopClassUid: meta.sopClassUid,
+    sopInstanceUid: meta.sopInstanceUid,
+    studyInstanceUid: meta.studyInstanceUid,
+    duplicate: true,
+  };
+}

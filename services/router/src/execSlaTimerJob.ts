@@ -1,0 +1,36 @@
+import { isOpenForReading } from '@telerad/core';
+import { recordAudit } from '@telerad/db';
+import type { RouterDeps } from './deps.js';
+
+/**
+ * A warning or breach timer fired. Re-reads the study: a signed study needs nothing. The event is
+ * recorded once (unique per study and kind), however many processes or retries run the job.
+ */
+export async function execSlaTimerJob(
+  studyId: string,
+  kind: 'warning' | 'breach',
+  deps: RouterDeps,
+): Promise<'recorded' | 'already-recorded' | 'not-due'> {
+  const study = await deps.db.db
+    .selectFrom('study as s')
+    .leftJoin('app_user as u', 'u.id', 's.assigned_to')
+    .select(['s.status', 's.priority', 's.assigned_to', 's.warning_at', 's.deadline_at', 'u.username'])
+    .where('s.id', '=', studyId)
+    .executeTakeFirst();
+  if (study === undefined || !isOpenForReading(study.status)) return 'not-due';
+  const dueAt = kind === 'warning' ? study.warning_at : study.deadline_at;
+  // Delayed jobs are promoted in batches and may run a little early; a far-early run is not due.
+  if (dueAt === null || dueAt.getTime() - Date.now() > 1000) return 'not-due';
+  const inserted = await deps.db.db
+    .insertInto('sla_event')
+    .values({ study_id: studyId, kind, assignee_id: study.assigned_to })
+    .onConflict((oc) => oc.columns(['study_id', 'kind']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted === undefined) return 'already-recorded';
+  await recordAudit(deps.db.db, { actor: 'system:router', action: `sla.${kind}`, studyId, detail: { assignee: study.username } });
+  deps.metrics.slaEvents.inc({ priority: study.priority, kind });
+  const log = kind === 'breach' ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
+  log({ studyId, priority: study.priority, assignee: study.username, kind }, kind === 'breach' ? 'SLA breached' : 'SLA warning');
+  return 'recorded';
+}

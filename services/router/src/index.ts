@@ -1,0 +1,6 @@
+export * from './deps.js';
+export * from './execRouteJob.js';
+export * from './execSlaTimerJob.js';
+export * from './execStableCheckJob.js';
+export * from './reconcile.js';
+export * from './start.js';

@@ -1,0 +1,15 @@
+import { loadConfig } from '@telerad/config';
+import { openRuntime } from '@telerad/runtime';
+import { start } from './start.js';
+
+/** Runs the router alone: readiness, assignment and SLA timers. */
+const runtime = await openRuntime(loadConfig());
+const router = await start(runtime);
+runtime.logger.info('router running');
+const stop = async () => {
+  await router.stop();
+  await runtime.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

@@ -1,0 +1,79 @@
+import { DelayedError, type Job, Worker } from 'bullmq';
+import {
+  QUEUES,
+  type SlaTimerPayload,
+  type StudyReadyPayload,
+  slaTimerPayload,
+  studyReadyPayload,
+} from '@telerad/queue';
+import type { Runtime } from '@telerad/runtime';
+import { execRouteJob } from './execRouteJob.js';
+import { execSlaTimerJob } from './execSlaTimerJob.js';
+import { execStableCheckJob } from './execStableCheckJob.js';
+import { reconcile } from './reconcile.js';
+
+export interface RouterService {
+  /** Runs one reconciliation pass now (also runs at start and every minute). */
+  reconcileNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type RouterStartDeps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'newRedis'>;
+
+/** The router: study readiness, assignment and SLA timers. Any number of copies may run at once. */
+export async function start(deps: RouterStartDeps, options: { reconcileEveryMs?: number } = {}): Promise<RouterService> {
+  const logger = deps.logger.child({ service: 'router' });
+  const workerOptions = { connection: deps.newRedis(), prefix: deps.config.queuePrefix, concurrency: 4 };
+
+  const readyWorker = new Worker<StudyReadyPayload>(
+    QUEUES.studyReady,
+    async (job: Job<StudyReadyPayload>, token?: string) => {
+      const { studyId } = studyReadyPayload.parse(job.data);
+      if (job.name === 'stable-check') {
+        const outcome = await execStableCheckJob(studyId, deps);
+        if (outcome.kind === 'wait') {
+          await job.moveToDelayed(outcome.untilMs, token);
+          throw new DelayedError();
+        }
+        return outcome.kind;
+      }
+      return (await execRouteJob(studyId, deps)).kind;
+    },
+    workerOptions,
+  );
+  const slaWorker = new Worker<SlaTimerPayload>(
+    QUEUES.sla,
+    async (job: Job<SlaTimerPayload>) => {
+      const { studyId, kind } = slaTimerPayload.parse(job.data);
+      return execSlaTimerJob(studyId, kind, deps);
+    },
+    { ...workerOptions, connection: deps.newRedis() },
+  );
+  for (const worker of [readyWorker, slaWorker]) {
+    worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, error) => logger.warn({ err: error, queue: worker.name, jobId: job?.id }, 'job failed'));
+  }
+
+  let running: Promise<void> | null = null;
+  const reconcileNow = async () => {
+    running ??= reconcile(deps)
+      .then((counts) => logger.debug({ counts }, 'reconciled jobs with the database'))
+      .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'))
+      .finally(() => {
+        running = null;
+      });
+    await running;
+  };
+  await reconcileNow();
+  const timer = setInterval(() => void reconcileNow(), options.reconcileEveryMs ?? 60_000);
+  timer.unref();
+
+  return {
+    reconcileNow,
+    async stop() {
+      clearInterval(timer);
+      await Promise.all([readyWorker.close(), slaWorker.close()]);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,177 @@
+import { ConflictError, nextStudyStatus, type Principal, ValidationError } from '@telerad/core';
+import { type Database, type Report, recordAudit } from '@telerad/db';
+import { cancelSlaTimers, enqueueDelivery, enqueueRoute } from '@telerad/queue';
+import type { Runtime } from '@telerad/runtime';
+import { sql, type Transaction } from 'kysely';
+import { loadStudyForUpdate } from './loadStudyForUpdate.js';
+import { radiologistOf, sendingClinicOf } from './tenancy.js';
+
+type Deps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config'>;
+
+/** The clinic says the study is complete: the SLA clock starts now and the router takes it. */
+export async function submitStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
+  sendingClinicOf(principal);
+  const changed = await deps.db.db.transaction().execute(async (trx) => {
+    const study = await loadStudyForUpdate(trx, principal, studyId);
+    if (study.status !== 'receiving') return false; // already complete: submitting twice is harmless
+    await trx
+      .updateTable('study')
+      .set({ status: nextStudyStatus(study.status, 'complete'), ready_at: new Date(), updated_at: new Date() })
+      .where('id', '=', studyId)
+      .execute();
+    await audit(trx, principal, 'study.submit', studyId);
+    deps.metrics.studiesReady.inc({ priority: study.priority });
+    return true;
+  });
+  if (changed) await enqueueRoute(deps.queues, studyId, 'submitted');
+}
+
+/** A radiologist takes the study: nobody else can write its report until it is released. */
+export async function claimStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
+  const me = radiologistOf(principal);
+  await deps.db.db.transaction().execute(async (trx) => {
+    const study = await loadStudyForUpdate(trx, principal, studyId);
+    if (study.status === 'reading' && study.assigned_to === me.userId) return;
+    if (study.status === 'reading') throw new ConflictError('another radiologist is already reading this study');
+    const status = nextStudyStatus(study.status, 'claim');
+    const now = new Date();
+    await trx
+      .updateTable('study')
+      .set({ status, assigned_to: me.userId, assigned_at: study.assigned_to === me.userId ? (study.assigned_at ?? now) : now, claimed_at: now, updated_at: now })
+      .where('id', '=', studyId)
+      .execute();
+    await audit(trx, principal, 'study.claim', studyId);
+  });
+}
+
+export async function releaseStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
+  const me = radiologistOf(principal);
+  await deps.db.db.transaction().execute(async (trx) => {
+    const study = await loadStudyForUpdate(trx, principal, studyId);
+    if (study.assigned_to !== me.userId || study.status !== 'reading') {
+      throw new ConflictError('you are not reading this study');
+    }
+    await trx
+      .updateTable('study')
+      .set({ status: nextStudyStatus(study.status, 'release'), claimed_at: null, updated_at: new Date() })
+      .where('id', '=', studyId)
+      .execute();
+    await audit(trx, principal, 'study.release', studyId);
+  });
+}
+
+export interface ReportInput {
+  findings: string;
+  impression: string;
+  critical: boolean;
+}
+
+/** Saves the draft of the reading radiologist; a signed report is never edited in place. */
+export async function saveDraft(deps: Deps, principal: Principal, studyId: string, input: ReportInput): Promise<Report> {
+  const me = radiologistOf(principal);
+  return deps.db.db.transaction().execute(async (trx) => {
+    const study = await loadStudyForUpdate(trx, principal, studyId);
+    if (study.status === 'signed') throw new ConflictError('the report is signed; a signed report cannot be edited');
+    if (study.status !== 'reading' || study.assigned_to !== me.userId) {
+      throw new ConflictError('claim the study before writing its report');
+    }
+    const draft = await trx
+      .selectFrom('report')
+      .selectAll()
+      .where('study_id', '=', studyId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    if (draft !== undefined) {
+      return trx
+        .updateTable('report')
+        .set({ ...input, author_id: me.userId, updated_at: new Date() })
+        .where('id', '=', draft.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    const last = await trx
+      .selectFrom('report')
+      .select(sql<number>`coalesce(max(version), 0)`.as('v'))
+      .where('study_id', '=', studyId)
+      .executeTakeFirstOrThrow();
+    return trx
+      .insertInto('report')
+      .values({ study_id: studyId, version: Number(last.v) + 1, status: 'draft', ...input, author_id: me.userId })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+/**
+ * Signs the draft: the report becomes final, the SLA clock stops, the timers are cancelled and the
+ * report goes back to the clinic.
+ */
+export async function signReport(deps: Deps, principal: Principal, studyId: string): Promise<Report> {
+  const me = radiologistOf(principal);
+  const result = await deps.db.db.transaction().execute(async (trx) => {
+    const study = await loadStudyForUpdate(trx, principal, studyId);
+    if (study.status === 'signed') throw new ConflictError('the report is already signed');
+    if (study.status !== 'reading' || study.assigned_to !== me.userId) {
+      throw new ConflictError('claim the study before signing its report');
+    }
+    const draft = await trx
+      .selectFrom('report')
+      .selectAll()
+      .where('study_id', '=', studyId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    if (draft === undefined) throw new ConflictError('there is no draft to sign; save the report first');
+    if (draft.impression.trim() === '') throw new ValidationError('the impression (诊断意见) is empty; a report needs one');
+    const now = new Date();
+    const report = await trx
+      .updateTable('report')
+      .set({ status: 'final', signed_by: me.userId, signed_at: now, updated_at: now })
+      .where('id', '=', draft.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('study')
+      .set({ status: nextStudyStatus(study.status, 'sign'), signed_at: now, updated_at: now })
+      .where('id', '=', studyId)
+      .execute();
+    const clinic = await trx
+      .selectFrom('clinic')
+      .select(['webhook_url'])
+      .where('id', '=', study.clinic_id)
+      .executeTakeFirstOrThrow();
+    const delivery =
+      clinic.webhook_url === null
+        ? undefined
+        : await trx
+            .insertInto('delivery')
+            .values({ study_id: studyId, report_id: report.id, channel: 'webhook', target: clinic.webhook_url, status: 'pending' })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+    await audit(trx, principal, 'report.sign', studyId, { version: report.version, critical: report.critical });
+    return { report, study, deliveryId: delivery?.id };
+  });
+  const { study, report, deliveryId } = result;
+  if (study.ready_at !== null) {
+    deps.metrics.readyToSignedMinutes.observe({ priority: study.priority }, (now(report).getTime() - study.ready_at.getTime()) / 60_000);
+  }
+  deps.metrics.studiesSigned.inc({ priority: study.priority });
+  await cancelSlaTimers(deps.queues, studyId);
+  if (deliveryId !== undefined) await enqueueDelivery(deps.queues, deliveryId, deps.config.deliveryRetryDelaysMs);
+  deps.logger.info({ studyId, reportVersion: report.version }, 'report signed');
+  return report;
+}
+
+function audit(
+  trx: Transaction<Database>,
+  principal: Principal,
+  action: string,
+  studyId: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  const actor = principal.kind === 'user' ? `user:${principal.username}` : `clinic:${principal.clinicCode}`;
+  return recordAudit(trx, { actor, action, studyId, detail });
+}
+
+function now(report: Report): Date {
+  return report.signed_at ?? new Date();
+}

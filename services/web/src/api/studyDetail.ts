@@ -1,0 +1,97 @@
+import { NotFoundError, type Principal } from '@telerad/core';
+import type { DbHandle } from '@telerad/db';
+import { sql } from 'kysely';
+import { assertStudyId } from './loadStudyForUpdate.js';
+import { selectStudySummaries, toStudySummary } from './studyQueries.js';
+import { assertCanSee } from './tenancy.js';
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+/** GET /api/studies/:id — the study, its series, its current report and its deliveries. */
+export async function loadStudyDetail(db: DbHandle, principal: Principal, studyId: string) {
+  assertStudyId(studyId);
+  const row = await selectStudySummaries(db).where('s.id', '=', studyId).executeTakeFirst();
+  if (row === undefined) throw new NotFoundError(`study ${studyId} not found`);
+  assertCanSee(principal, row);
+  const series = await db.db
+    .selectFrom('series as se')
+    .leftJoin('instance as i', 'i.series_id', 'se.id')
+    .select([
+      'se.series_instance_uid',
+      'se.modality',
+      'se.series_number',
+      'se.series_description',
+      sql<number>`count(i.id)::int`.as('instance_count'),
+    ])
+    .where('se.study_id', '=', studyId)
+    .groupBy(['se.id', 'se.series_instance_uid', 'se.modality', 'se.series_number', 'se.series_description'])
+    .orderBy('se.series_number')
+    .execute();
+  const report = await db.db
+    .selectFrom('report as r')
+    .innerJoin('app_user as au', 'au.id', 'r.author_id')
+    .leftJoin('app_user as su', 'su.id', 'r.signed_by')
+    .select([
+      'r.version',
+      'r.status',
+      'r.findings',
+      'r.impression',
+      'r.critical',
+      'r.signed_at',
+      'r.updated_at',
+      'au.username as author_username',
+      'au.name_zh as author_zh',
+      'au.name_en as author_en',
+      'su.username as signer_username',
+      'su.name_zh as signer_zh',
+      'su.name_en as signer_en',
+    ])
+    .where('r.study_id', '=', studyId)
+    .orderBy('r.version', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const deliveries = await db.db
+    .selectFrom('delivery')
+    .selectAll()
+    .where('study_id', '=', studyId)
+    .orderBy('created_at')
+    .execute();
+  return {
+    study: {
+      ...toStudySummary(row),
+      series: series.map((s) => ({
+        seriesInstanceUid: s.series_instance_uid,
+        modality: s.modality,
+        seriesNumber: s.series_number,
+        seriesDescription: s.series_description,
+        instanceCount: s.instance_count,
+      })),
+    },
+    report:
+      report === undefined
+        ? null
+        : {
+            version: report.version,
+            status: report.status,
+            findings: report.findings,
+            impression: report.impression,
+            critical: report.critical,
+            author: { username: report.author_username, name: { zh: report.author_zh, en: report.author_en } },
+            signedBy:
+              report.signer_username === null
+                ? null
+                : { username: report.signer_username, name: { zh: report.signer_zh ?? '', en: report.signer_en ?? '' } },
+            signedAt: iso(report.signed_at),
+            updatedAt: report.updated_at.toISOString(),
+          },
+    deliveries: deliveries.map((d) => ({
+      channel: d.channel,
+      target: d.target,
+      status: d.status,
+      attempts: d.attempts,
+      lastError: d.last_error,
+      lastAttemptAt: iso(d.last_attempt_at),
+      deliveredAt: iso(d.delivered_at),
+    })),
+  };
+}

@@ -1,0 +1,113 @@
+import type { DbHandle } from '@telerad/db';
+import { sql } from 'kysely';
+
+/** Study rows with everything a list shows: clinic, assignee, report and delivery state. */
+export function selectStudySummaries(db: DbHandle) {
+  return db.db
+    .selectFrom('study as s')
+    .innerJoin('clinic as c', 'c.id', 's.clinic_id')
+    .leftJoin('app_user as a', 'a.id', 's.assigned_to')
+    .select((eb) => [
+      's.id',
+      's.study_instance_uid',
+      's.clinic_id',
+      's.hospital_id',
+      's.priority',
+      's.status',
+      's.patient_name',
+      's.patient_id',
+      's.patient_sex',
+      's.patient_birth_date',
+      's.study_description',
+      's.modalities',
+      's.instance_count',
+      's.received_at',
+      's.ready_at',
+      's.deadline_at',
+      's.target_at',
+      's.signed_at',
+      's.claimed_at',
+      's.unassigned_reason',
+      'c.code as clinic_code',
+      'c.name_zh as clinic_zh',
+      'c.name_en as clinic_en',
+      sql<string | null>`a.username`.as('assignee_username'),
+      sql<string | null>`a.name_zh`.as('assignee_zh'),
+      sql<string | null>`a.name_en`.as('assignee_en'),
+      eb
+        .selectFrom('report as r')
+        .select('r.critical')
+        .whereRef('r.study_id', '=', 's.id')
+        .orderBy('r.version', 'desc')
+        .limit(1)
+        .as('critical'),
+      eb
+        .selectFrom('delivery as d')
+        .select(
+          sql<string>`CASE WHEN bool_or(d.status = 'failed') THEN 'failed' WHEN bool_or(d.status = 'pending') THEN 'pending' ELSE 'delivered' END`.as(
+            'delivery_status',
+          ),
+        )
+        .whereRef('d.study_id', '=', 's.id')
+        .as('delivery_status'),
+    ]);
+}
+
+type SummaryQuery = ReturnType<typeof selectStudySummaries>;
+export type StudySummaryRow = Awaited<ReturnType<SummaryQuery['executeTakeFirstOrThrow']>>;
+
+export interface StudySummary {
+  id: string;
+  studyInstanceUid: string;
+  priority: string;
+  status: string;
+  clinic: { code: string; name: { zh: string; en: string } };
+  patientName: string;
+  patientId: string;
+  patientSex: string;
+  patientBirthDate: string;
+  studyDescription: string;
+  modalities: string;
+  instanceCount: number;
+  receivedAt: string;
+  readyAt: string | null;
+  deadlineAt: string | null;
+  targetAt: string | null;
+  signedAt: string | null;
+  claimedAt: string | null;
+  assignedTo: string | null;
+  assignedToName: { zh: string; en: string } | null;
+  unassignedReason: string | null;
+  critical: boolean;
+  deliveryStatus: 'none' | 'pending' | 'delivered' | 'failed';
+}
+
+const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+
+export function toStudySummary(row: StudySummaryRow): StudySummary {
+  return {
+    id: row.id,
+    studyInstanceUid: row.study_instance_uid,
+    priority: row.priority,
+    status: row.status,
+    clinic: { code: row.clinic_code, name: { zh: row.clinic_zh, en: row.clinic_en } },
+    patientName: row.patient_name,
+    patientId: row.patient_id,
+    patientSex: row.patient_sex,
+    patientBirthDate: row.patient_birth_date,
+    studyDescription: row.study_description,
+    modalities: row.modalities,
+    instanceCount: row.instance_count,
+    receivedAt: row.received_at.toISOString(),
+    readyAt: iso(row.ready_at),
+    deadlineAt: iso(row.deadline_at),
+    targetAt: iso(row.target_at),
+    signedAt: iso(row.signed_at),
+    claimedAt: iso(row.claimed_at),
+    assignedTo: row.assignee_username,
+    assignedToName: row.assignee_username === null ? null : { zh: row.assignee_zh ?? '', en: row.assignee_en ?? '' },
+    unassignedReason: row.unassigned_reason,
+    critical: row.critical === true,
+    deliveryStatus: (row.delivery_status ?? 'none') as StudySummary['deliveryStatus'],
+  };
+}

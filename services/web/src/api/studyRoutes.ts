@@ -1,0 +1,92 @@
+import { STUDY_STATUSES } from '@telerad/core';
+import type { Runtime } from '@telerad/runtime';
+import { Router } from 'express';
+import { z } from 'zod';
+import { principalOf } from '../auth/authenticate.js';
+import { parseBody } from '../parseBody.js';
+import { claimStudy, releaseStudy, saveDraft, signReport, submitStudy } from './studyActions.js';
+import { loadStudyDetail } from './studyDetail.js';
+import { selectStudySummaries, toStudySummary } from './studyQueries.js';
+import { radiologistOf, requireRole } from './tenancy.js';
+
+type Deps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config'>;
+
+const reportBody = z
+  .object({
+    findings: z.string().max(20_000),
+    impression: z.string().max(10_000),
+    critical: z.boolean(),
+  })
+  .strict();
+
+const listQuery = z.object({
+  status: z.enum(STUDY_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export function studyRoutes(deps: Deps): Router {
+  const router = Router();
+
+  /** The radiologist's worklist: mine and my hospital's unassigned, unsigned, soonest deadline first. */
+  router.get('/worklist', async (_req, res) => {
+    const me = radiologistOf(principalOf(res));
+    const rows = await selectStudySummaries(deps.db)
+      .where('s.hospital_id', '=', me.hospitalId)
+      .where('s.status', 'in', ['ready', 'assigned', 'reading'])
+      .where((eb) => eb.or([eb('s.assigned_to', '=', me.userId), eb('s.assigned_to', 'is', null)]))
+      .orderBy('s.deadline_at', 'asc')
+      .orderBy('s.ready_at', 'asc')
+      .limit(500)
+      .execute();
+    res.json({ items: rows.map(toStudySummary), serverTime: new Date().toISOString() });
+  });
+
+  /** Studies the caller may see, newest first. */
+  router.get('/studies', async (req, res) => {
+    const principal = principalOf(res);
+    const query = listQuery.safeParse(req.query);
+    const { status, limit } = query.success ? query.data : parseBody(listQuery, req.query);
+    let q = selectStudySummaries(deps.db).orderBy('s.received_at', 'desc').limit(limit);
+    if (status !== undefined) q = q.where('s.status', '=', status);
+    if (principal.kind === 'clinic') q = q.where('s.clinic_id', '=', principal.clinicId);
+    else if (principal.role === 'radiographer') q = q.where('s.clinic_id', '=', principal.clinicId ?? '');
+    else if (principal.role === 'radiologist') q = q.where('s.hospital_id', '=', principal.hospitalId ?? '');
+    const rows = await q.execute();
+    res.json({ items: rows.map(toStudySummary), serverTime: new Date().toISOString() });
+  });
+
+  router.get('/studies/:id', async (req, res) => {
+    res.json(await loadStudyDetail(deps.db, principalOf(res), req.params.id));
+  });
+
+  const withStudy = async (res: import('express').Response, id: string) => {
+    const detail = await loadStudyDetail(deps.db, principalOf(res), id);
+    res.json(detail);
+  };
+
+  router.post('/studies/:id/submit', async (req, res) => {
+    await submitStudy(deps, principalOf(res), req.params.id);
+    await withStudy(res, req.params.id);
+  });
+  router.post('/studies/:id/claim', async (req, res) => {
+    await claimStudy(deps, principalOf(res), req.params.id);
+    await withStudy(res, req.params.id);
+  });
+  router.post('/studies/:id/release', async (req, res) => {
+    await releaseStudy(deps, principalOf(res), req.params.id);
+    await withStudy(res, req.params.id);
+  });
+  router.put('/studies/:id/report', async (req, res) => {
+    const principal = principalOf(res);
+    requireRole(principal, 'radiologist');
+    const input = parseBody(reportBody, req.body);
+    await saveDraft(deps, principal, req.params.id, input);
+    await withStudy(res, req.params.id);
+  });
+  router.post('/studies/:id/report/sign', async (req, res) => {
+    await signReport(deps, principalOf(res), req.params.id);
+    await withStudy(res, req.params.id);
+  });
+
+  return router;
+}

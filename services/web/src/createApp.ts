@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createStowRouter } from '@telerad/ingest';
+import type { Runtime } from '@telerad/runtime';
+import express, { type Express } from 'express';
+import { slaRoutes } from './api/slaRoutes.js';
+import { studyRoutes } from './api/studyRoutes.js';
+import { authenticate, principalOf } from './auth/authenticate.js';
+import { loginRoutes } from './auth/loginRoute.js';
+import { loadUserView } from './auth/userView.js';
+import { errorHandler } from './httpErrors.js';
+import { NotFoundError } from '@telerad/core';
+
+export type WebDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
+
+/** The built browser app, next to this package's dist/ (services/web/dist-ui). */
+const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist-ui');
+
+/** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
+export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', async (_req, res) => {
+    const checks = await Promise.allSettled([deps.db.ping(), deps.redis.ping(), deps.store.ping()]);
+    const [database, redis, storage] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason)));
+    const ok = checks.every((c) => c.status === 'fulfilled');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, redis, storage });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
+  api.use(authenticate(deps.db));
+  api.get('/me', async (_req, res) => {
+    const principal = principalOf(res);
+    if (principal.kind === 'clinic') {
+      res.json({ clinic: { id: principal.clinicId, code: principal.clinicCode } });
+      return;
+    }
+    res.json({ user: await loadUserView(deps.db, principal.userId) });
+  });
+  api.use(studyRoutes(deps));
+  api.use(slaRoutes(deps));
+  api.use((req) => {
+    throw new NotFoundError(`no API route ${req.method} ${req.path}`);
+  });
+  app.use('/api', api);
+
+  const dicomweb = express.Router();
+  dicomweb.use(authenticate(deps.db));
+  dicomweb.use(createStowRouter(deps));
+  app.use('/dicomweb', dicomweb);
+
+  const uiDir = options.uiDir ?? UI_DIR;
+  if (existsSync(uiDir)) {
+    app.use(express.static(uiDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|dicomweb\/|healthz|metrics).*/, (_req, res) => {
+      res.sendFile(path.join(uiDir, 'index.html'), { maxAge: 0 });
+    });
+  }
+
+  app.use(errorHandler(deps.logger));
+  return app;
+}

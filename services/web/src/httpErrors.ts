@@ -1,0 +1,50 @@
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  TeleradError,
+  UnauthenticatedError,
+  ValidationError,
+} from '@telerad/core';
+import type { Logger } from '@telerad/telemetry';
+import type { ErrorRequestHandler } from 'express';
+
+export interface HttpError {
+  status: number;
+  body: { error: { code: string; message: string } };
+}
+
+/** The one mapping from errors to HTTP answers; handlers throw, they never build error bodies. */
+export function toHttpError(error: unknown): HttpError {
+  const make = (status: number, code: string, message: string): HttpError => ({ status, body: { error: { code, message } } });
+  if (error instanceof ValidationError) return make(400, 'invalid', error.message);
+  if (error instanceof UnauthenticatedError) return make(401, 'unauthenticated', error.message);
+  if (error instanceof ForbiddenError) return make(403, 'forbidden', error.message);
+  if (error instanceof NotFoundError) return make(404, 'not-found', error.message);
+  if (error instanceof ConflictError) return make(409, 'conflict', error.message);
+  if (error instanceof TeleradError) return make(500, 'internal', error.message);
+  // express.json() reports bad bodies as errors with a status and a type.
+  if (typeof error === 'object' && error !== null && 'type' in error && 'status' in error) {
+    const e = error as { type: unknown; status: unknown; message?: unknown };
+    if (e.type === 'entity.parse.failed') {
+      return make(400, 'invalid-json', `request body is not valid JSON: ${String(e.message ?? '')}`);
+    }
+    if (e.type === 'entity.too.large') return make(413, 'too-large', 'request body is too large');
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      return make(e.status, 'invalid', String(e.message ?? 'bad request'));
+    }
+  }
+  return make(500, 'internal', 'internal error; the event was logged');
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const http = toHttpError(error);
+    if (http.status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(http.status).json(http.body);
+  };
+}

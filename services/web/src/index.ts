@@ -1,0 +1,3 @@
+export * from './createApp.js';
+export * from './httpErrors.js';
+export * from './start.js';

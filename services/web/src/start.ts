@@ -1,0 +1,32 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type WebDeps } from './createApp.js';
+
+export interface WebService {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves the app on `port` (0 picks a free one). */
+export async function start(deps: WebDeps, options: { port?: number; host?: string } = {}): Promise<WebService> {
+  const app = createApp(deps);
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(options.port ?? deps.config.httpPort, options.host ?? '0.0.0.0', () => resolve(s));
+    s.once('error', reject);
+  });
+  // Slow township uplinks: a study can take minutes to arrive, so no request timeout on uploads.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
