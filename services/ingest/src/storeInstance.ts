@@ -14,6 +14,8 @@ export interface IntakeSource {
   channel: IntakeChannel;
   /** Priority asked for by the sender; else the clinic's default. */
   priority?: Priority;
+  /** STOW-RS to /studies/{uid}: every instance must belong to that study. */
+  expectedStudyInstanceUid?: string;
 }
 
 export interface StoredInstance {
@@ -21,6 +23,7 @@ export interface StoredInstance {
   sopClassUid: string;
   sopInstanceUid: string;
   studyInstanceUid: string;
+  seriesInstanceUid: string;
   /** True when the same instance had already been stored byte for byte. */
   duplicate: boolean;
 }
@@ -51,6 +54,13 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
     .where('id', '=', source.clinicId)
     .executeTakeFirstOrThrow();
   const meta = parseInstance(bytes);
+  if (source.expectedStudyInstanceUid !== undefined && meta.studyInstanceUid !== source.expectedStudyInstanceUid) {
+    throw new InstanceRejectedError(
+      `instance belongs to study ${meta.studyInstanceUid}, not to ${source.expectedStudyInstanceUid} named in the URL`,
+      'invalid',
+      meta,
+    );
+  }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
 
   const existing = await deps.db.db
@@ -195,6 +205,7 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
     sopClassUid: meta.sopClassUid,
     sopInstanceUid: meta.sopInstanceUid,
     studyInstanceUid: meta.studyInstanceUid,
+    seriesInstanceUid: meta.seriesInstanceUid,
     duplicate: false,
   };
 }
@@ -227,6 +238,7 @@ async function sameOrConflict(
     sopClassUid: meta.sopClassUid,
     sopInstanceUid: meta.sopInstanceUid,
     studyInstanceUid: meta.studyInstanceUid,
+    seriesInstanceUid: meta.seriesInstanceUid,
     duplicate: true,
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NotFoundError } from '@telerad/core';
 import { createStowRouter } from '@telerad/ingest';
 import type { Runtime } from '@telerad/runtime';
 import express, { type Express } from 'express';
@@ -10,7 +11,7 @@ import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
 import { errorHandler } from './httpErrors.js';
-import { NotFoundError } from '@telerad/core';
+import { qidoStudies } from './dicomweb/qidoStudies.js';
 
 export type WebDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
 
@@ -55,6 +56,7 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   const dicomweb = express.Router();
   dicomweb.use(authenticate(deps.db));
   dicomweb.use(createStowRouter(deps));
+  dicomweb.use(qidoStudies(deps));
   app.use('/dicomweb', dicomweb);
 
   const uiDir = options.uiDir ?? UI_DIR;

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from './loadConfig.js';
+
+describe('loadConfig', () => {
+  test('no configuration means the embedded defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      httpPort: 8080,
+      dicomPort: 11112,
+      dataDir: path.resolve('.data'),
+      databaseUrl: null,
+      redisUrl: null,
+      s3: null,
+      stableSeconds: 60,
+    });
+    expect(c.deliveryRetryDelaysMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(24 * 3600_000);
+  });
+
+  test('an S3 endpoint becomes a minio client configuration', () => {
+    const c = loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's' });
+    expect(c.s3).toEqual({
+      endPoint: '127.0.0.1',
+      port: 9000,
+      useSSL: false,
+      accessKey: 'k',
+      secretKey: 's',
+      bucket: 'telerad',
+      region: 'us-east-1',
+    });
+  });
+
+  test.each([
+    [{ TELERAD_HTTP_PORT: 'eighty' }, /TELERAD_HTTP_PORT/],
+    [{ TELERAD_DICOM_PORT: '70000' }, /TELERAD_DICOM_PORT/],
+    [{ TELERAD_STABLE_SECONDS: '-1' }, /TELERAD_STABLE_SECONDS/],
+    [{ TELERAD_DELIVERY_RETRY_MS: '5s,1m' }, /TELERAD_DELIVERY_RETRY_MS/],
+    [{ S3_ENDPOINT: 'not a url' }, /S3_ENDPOINT/],
+    [{ S3_ENDPOINT: 'http://s3:9000' }, /S3_ACCESS_KEY and S3_SECRET_KEY are required/],
+    [{ DATABASE_SCHEMA: 'Robert; DROP' }, /DATABASE_SCHEMA/],
+  ])('%o fails fast naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

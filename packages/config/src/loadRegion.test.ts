@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { loadRegion, parseRegion, slaPolicyOf } from './loadRegion.js';
+
+const demoFile = path.resolve(import.meta.dirname, '../../../fixtures/region.demo.yaml');
+
+describe('the demo region', () => {
+  const region = loadRegion(demoFile);
+
+  test('has the district hospital, two clinics and the five demo users', () => {
+    expect(region.hospitals.map((h) => h.code)).toEqual(['district']);
+    expect(region.clinics.map((c) => [c.code, c.aeTitles, c.apiTokens])).toEqual([
+      ['clinic-a', ['CLINIC_A'], ['demo-token-clinic-a']],
+      ['clinic-b', ['CLINIC_B'], ['demo-token-clinic-b']],
+    ]);
+    expect(region.users.map((u) => `${u.username}:${u.role}`)).toEqual([
+      'admin:admin',
+      'rad1:radiologist',
+      'rad2:radiologist',
+      'tech-a:radiographer',
+      'tech-b:radiographer',
+    ]);
+    expect(region.aeTitle).toBe('TELERAD');
+  });
+
+  test('carries the mission SLA: 30 / 60 / 60–120 minutes', () => {
+    const policy = slaPolicyOf(region);
+    expect(policy.emergency).toEqual({ targetMs: 30 * 60_000, limitMs: 30 * 60_000, warnAt: 0.75 });
+    expect(policy.outpatient.limitMs).toBe(60 * 60_000);
+    expect(policy.inpatient).toMatchObject({ targetMs: 60 * 60_000, limitMs: 120 * 60_000 });
+  });
+});
+
+describe('bad region files are refused with the path of each problem', () => {
+  const demo = parse(readFileSync(demoFile, 'utf8'));
+  const variant = (mutate: (r: typeof demo) => void) => {
+    const copy = structuredClone(demo);
+    mutate(copy);
+    return copy;
+  };
+
+  test.each([
+    ['unknown hospital', (r: typeof demo) => (r.clinics[0].hospital = 'nowhere'), /clinics\.0\.hospital: unknown hospital "nowhere"/],
+    ['bad duration', (r: typeof demo) => (r.sla.emergency.limit = 'half an hour'), /sla\.emergency\.limit/],
+    ['radiologist without hospital', (r: typeof demo) => delete r.users[1].hospital, /users\.1\.hospital/],
+    ['duplicate AE title', (r: typeof demo) => (r.clinics[1].aeTitles = ['CLINIC_A']), /AE title CLINIC_A is used by both/],
+    ['bad webhook secret', (r: typeof demo) => (r.clinics[0].webhook.secret = 'hunter2'), /clinics\.0\.webhook\.secret/],
+    ['unknown field', (r: typeof demo) => (r.colour = 'blue'), /colour/],
+  ])('%s', (_name, mutate, message) => {
+    expect(() => parseRegion(variant(mutate))).toThrow(message);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './sendingClinic.js';
+export * from './storeInstance.js';
+export * from './stowRoute.js';
