@@ -16,13 +16,26 @@ export async function scheduleStableCheck(queues: Queues, studyId: string, delay
   );
 }
 
-/** Hand a ready study to the router. */
+/**
+ * Hand a ready study to the router. A finished route job with the same id is removed first: a study
+ * left unassigned (nobody on duty) must be routable again when reconciliation asks.
+ */
 export async function enqueueRoute(
   queues: Queues,
   studyId: string,
   reason: 'stable' | 'submitted' | 'reconcile',
 ): Promise<void> {
-  await queues.studyReady.add('route', { studyId, reason }, { jobId: jobIds.route(studyId), attempts: 5, backoff: { type: 'exponential', delay: 1000 } });
+  const jobId = jobIds.route(studyId);
+  const previous = await queues.studyReady.getJob(jobId);
+  if (previous !== undefined) {
+    const state = await previous.getState();
+    if (state === 'completed' || state === 'failed') await previous.remove().catch(() => undefined);
+  }
+  await queues.studyReady.add(
+    'route',
+    { studyId, reason },
+    { jobId, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  );
 }
 
 /** Warning and breach timers for a study whose deadlines are known. */

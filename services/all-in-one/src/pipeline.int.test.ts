@@ -100,6 +100,9 @@ describe.each([
     expect(signed.status).toBe(200);
     expect(signed.json.report).toMatchObject({ status: 'final', signedBy: { username: 'rad1' } });
     expect(signed.json.study.status).toBe('signed');
+    // Signing stopped the clock: the warning and breach timers are gone from the queue.
+    expect(await stack.runtime.queues.sla.getJob(`sla-breach-${sent.id}`)).toBeUndefined();
+    expect(await stack.runtime.queues.sla.getJob(`sla-warning-${sent.id}`)).toBeUndefined();
 
     await inbox.waitFor(1);
     const hook = inbox.received[0];

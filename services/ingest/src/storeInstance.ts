@@ -3,6 +3,7 @@ import { type Priority, ValidationError } from '@telerad/core';
 import { type InstanceMeta, parseInstance } from '@telerad/dicom';
 import { type IntakeChannel, recordAudit } from '@telerad/db';
 import { scheduleStableCheck } from '@telerad/queue';
+import { sql } from 'kysely';
 import type { Runtime } from '@telerad/runtime';
 
 export type IngestDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config'>;
@@ -165,14 +166,11 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
         instance_count: eb('instance_count', '+', 1),
         last_instance_at: now,
         updated_at: now,
-        modalities: eb
-          .case()
-          .when(eb.fn('strpos', [eb.ref('modalities'), eb.val(meta.modality)]), '>', 0)
-          .then(eb.ref('modalities'))
-          .when('modalities', '=', '')
-          .then(eb.val(meta.modality))
-          .else(eb.fn<string>('concat', [eb.ref('modalities'), eb.val('\\'), eb.val(meta.modality)]))
-          .end(),
+        // Modalities in Study (0008,0061): each modality once, backslash-separated.
+        modalities: sql<string>`CASE
+          WHEN modalities = '' THEN ${meta.modality}::text
+          WHEN ${meta.modality}::text = ANY(string_to_array(modalities, '\\')) THEN modalities
+          ELSE modalities || '\\' || ${meta.modality}::text END`,
       }))
       .where('id', '=', row.id)
       .execute();

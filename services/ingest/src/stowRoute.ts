@@ -1,7 +1,7 @@
 import { isPriority, type Priority, ValidationError } from '@telerad/core';
 import { DicomParseError } from '@telerad/dicom';
 import { type Request, type Response, Router } from 'express';
-import { buildStowResponse, FAILURE_REASON, parseMultipartRelated, stowStatus } from './stow/index.js';
+import { buildStowResponse, FAILURE_REASON, failureReasonForParseError, parseMultipartRelated, stowStatus } from './stow/index.js';
 import { InstanceRejectedError, type IngestDeps, storeInstance } from './storeInstance.js';
 import { sendingClinicOfPrincipal } from './sendingClinic.js';
 
@@ -84,7 +84,7 @@ function parsePriority(value: unknown): Priority | undefined {
 
 function toFailure(error: unknown, index: number): Failed {
   if (error instanceof DicomParseError) {
-    return { failureReason: FAILURE_REASON.cannotUnderstand, message: `part ${index}: ${error.message}` };
+    return { failureReason: failureReasonForParseError(error.reason), message: `part ${index}: ${error.message}` };
   }
   if (error instanceof InstanceRejectedError) {
     return {

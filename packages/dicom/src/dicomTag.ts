@@ -1,0 +1,31 @@
+/** The attributes parseInstance reads, with the keyword and (gggg,eeee) form used in error messages. */
+export const dicomTag = {
+  SpecificCharacterSet: { tag: 'x00080005', label: 'Specific Character Set (0008,0005)' },
+  SOPClassUID: { tag: 'x00080016', label: 'SOP Class UID (0008,0016)' },
+  SOPInstanceUID: { tag: 'x00080018', label: 'SOP Instance UID (0008,0018)' },
+  StudyDate: { tag: 'x00080020', label: 'Study Date (0008,0020)' },
+  StudyTime: { tag: 'x00080030', label: 'Study Time (0008,0030)' },
+  AccessionNumber: { tag: 'x00080050', label: 'Accession Number (0008,0050)' },
+  Modality: { tag: 'x00080060', label: 'Modality (0008,0060)' },
+  StudyDescription: { tag: 'x00081030', label: 'Study Description (0008,1030)' },
+  SeriesDescription: { tag: 'x0008103e', label: 'Series Description (0008,103E)' },
+  PatientName: { tag: 'x00100010', label: "Patient's Name (0010,0010)" },
+  PatientID: { tag: 'x00100020', label: 'Patient ID (0010,0020)' },
+  PatientBirthDate: { tag: 'x00100030', label: "Patient's Birth Date (0010,0030)" },
+  PatientSex: { tag: 'x00100040', label: "Patient's Sex (0010,0040)" },
+  BodyPartExamined: { tag: 'x00180015', label: 'Body Part Examined (0018,0015)' },
+  StudyInstanceUID: { tag: 'x0020000d', label: 'Study Instance UID (0020,000D)' },
+  SeriesInstanceUID: { tag: 'x0020000e', label: 'Series Instance UID (0020,000E)' },
+  SeriesNumber: { tag: 'x00200011', label: 'Series Number (0020,0011)' },
+  InstanceNumber: { tag: 'x00200013', label: 'Instance Number (0020,0013)' },
+  SamplesPerPixel: { tag: 'x00280002', label: 'Samples per Pixel (0028,0002)' },
+  PhotometricInterpretation: { tag: 'x00280004', label: 'Photometric Interpretation (0028,0004)' },
+  NumberOfFrames: { tag: 'x00280008', label: 'Number of Frames (0028,0008)' },
+  Rows: { tag: 'x00280010', label: 'Rows (0028,0010)' },
+  Columns: { tag: 'x00280011', label: 'Columns (0028,0011)' },
+  BitsAllocated: { tag: 'x00280100', label: 'Bits Allocated (0028,0100)' },
+  PixelData: { tag: 'x7fe00010', label: 'Pixel Data (7FE0,0010)' },
+  TransferSyntaxUID: { tag: 'x00020010', label: 'Transfer Syntax UID (0002,0010)' },
+} as const;
+
+export type DicomTagName = keyof typeof dicomTag;

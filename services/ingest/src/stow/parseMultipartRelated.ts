@@ -1,0 +1,99 @@
+import { MultipartError } from './MultipartError.js';
+import { MultipartSplitter } from './MultipartSplitter.js';
+import { parseMediaType } from './parseMediaType.js';
+
+export interface MultipartPart {
+  /** Header fields with lower-case names. */
+  headers: Record<string, string>;
+  /** The part's media type without parameters, lower case (`application/dicom`), or ''. */
+  contentType: string;
+  body: Buffer;
+}
+
+export interface ParseMultipartOptions {
+  /** A part's body may not be longer; parsing stops with a 'too-large' MultipartError. */
+  maxPartBytes: number;
+  /** Limit for one part's header section; default 16 KB. */
+  maxHeaderBytes?: number;
+}
+
+const defaultMaxHeaderBytes = 16 * 1024;
+
+/**
+ * Streams a STOW-RS `multipart/related; type="application/dicom"` body (PS3.18 §8.6.1.2) and hands
+ * each part to `onPart` as soon as it is complete, awaiting it before reading on, so a slow store
+ * slows the upload instead of filling memory. Only the current part is held in memory.
+ *
+ * On a MultipartError it stops reading but does not destroy `body`: destroying an HTTP request
+ * also destroys its socket, and the client would never see the error response. The caller should
+ * answer with `Connection: close` so the rest of an oversized upload is not read.
+ */
+export async function parseMultipartRelated(
+  body: AsyncIterable<Uint8Array>,
+  contentType: string,
+  onPart: (part: MultipartPart) => Promise<void>,
+  options: ParseMultipartOptions,
+): Promise<{ parts: number }> {
+  const { boundary, rootType } = readContentType(contentType);
+  const splitter = new MultipartSplitter(boundary, {
+    maxPartBytes: options.maxPartBytes,
+    maxHeaderBytes: options.maxHeaderBytes ?? defaultMaxHeaderBytes,
+  });
+  const chunks = body[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) break;
+    // After the closing boundary the rest is epilogue: read on (write discards it) so a
+    // keep-alive connection is left at the end of this request.
+    for (const part of splitter.write(asBuffer(next.value))) {
+      await onPart({ headers: part.headers, contentType: partType(part.headers, rootType), body: part.body });
+    }
+  }
+  splitter.end();
+  return { parts: splitter.parts };
+}
+
+function readContentType(contentType: string): { boundary: string; rootType: string } {
+  if (contentType.trim() === '') {
+    throw new MultipartError(
+      'content-type',
+      'the request has no Content-Type; STOW-RS needs multipart/related; type="application/dicom"; boundary=…',
+    );
+  }
+  const mediaType = parseMediaType(contentType);
+  if (!mediaType) throw new MultipartError('content-type', `the Content-Type '${contentType}' cannot be read`);
+  if (mediaType.type !== 'multipart/related') {
+    throw new MultipartError(
+      'content-type',
+      `the Content-Type must be multipart/related for STOW-RS, not ${mediaType.type}`,
+    );
+  }
+  const type = mediaType.parameters.get('type');
+  if (type !== undefined && type.toLowerCase() !== 'application/dicom') {
+    throw new MultipartError(
+      'content-type',
+      `multipart/related type "${type}" is not supported; only type="application/dicom" is accepted`,
+    );
+  }
+  const boundary = mediaType.parameters.get('boundary');
+  if (boundary === undefined || boundary === '') {
+    throw new MultipartError('content-type', 'the multipart/related Content-Type has no boundary parameter');
+  }
+  // RFC 2046 allows 1–70 characters; longer ones are accepted because some clients send them.
+  if (boundary.length > 200 || /[\r\n]/.test(boundary)) {
+    throw new MultipartError('content-type', 'the multipart boundary is longer than 200 characters or spans lines');
+  }
+  return { boundary, rootType: (type ?? '').toLowerCase() };
+}
+
+/** A part without Content-Type takes the `type` of the multipart/related body (RFC 2387 §3.1). */
+function partType(headers: Record<string, string>, rootType: string): string {
+  const declared = headers['content-type'];
+  if (declared === undefined) return rootType;
+  return parseMediaType(declared)?.type ?? declared.trim().toLowerCase();
+}
+
+function asBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === 'string') throw new TypeError('the request body must be read as bytes, not text');
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}

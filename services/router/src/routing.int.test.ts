@@ -1,0 +1,87 @@
+import { enqueueRoute } from '@telerad/queue';
+import { openRuntime, type Runtime } from '@telerad/runtime';
+import { testConfig } from '@telerad/testkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type RouterService, start } from './start.js';
+
+/** Assignment against real PostgreSQL and Redis: least weighted load, and nobody on duty. */
+describe('routing', () => {
+  let runtime: Runtime;
+  let router: RouterService;
+  let cleanup: () => Promise<void>;
+
+  beforeAll(async () => {
+    const t = await testConfig({
+      database: 'postgres',
+      region: (r) => {
+        for (const u of r.users) if (u.username === 'rad2') u.onDuty = false;
+      },
+    });
+    cleanup = t.cleanup;
+    runtime = await openRuntime(t.config);
+    router = await start(runtime, { reconcileEveryMs: 60_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await router?.stop();
+    await runtime?.close();
+    await cleanup?.();
+  });
+
+  const db = () => runtime.db.db;
+  const study = (id: string) =>
+    db()
+      .selectFrom('study as s')
+      .leftJoin('app_user as u', 'u.id', 's.assigned_to')
+      .select(['s.status', 'u.username', 's.unassigned_reason', 's.ready_at', 's.deadline_at', 's.target_at'])
+      .where('s.id', '=', id)
+      .executeTakeFirstOrThrow();
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 100; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('condition not met in time');
+  };
+  async function readyStudy(priority: 'emergency' | 'outpatient' | 'inpatient'): Promise<string> {
+    const clinic = await db().selectFrom('clinic').select(['id', 'hospital_id']).where('code', '=', 'clinic-b').executeTakeFirstOrThrow();
+    const row = await db()
+      .insertInto('study')
+      .values({
+        study_instance_uid: `2.25.${Date.now()}${Math.floor(Math.random() * 1e9)}`,
+        clinic_id: clinic.id,
+        hospital_id: clinic.hospital_id,
+        priority,
+        status: 'ready',
+        ready_at: new Date(),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await enqueueRoute(runtime.queues, row.id, 'submitted');
+    return row.id;
+  }
+
+  test('with only rad1 on duty, an inpatient study goes to rad1 with target 60 and limit 120 minutes', async () => {
+    const id = await readyStudy('inpatient');
+    await until(async () => (await study(id)).username === 'rad1');
+    const s = await study(id);
+    expect(s.status).toBe('assigned');
+    const ready = (s.ready_at as Date).getTime();
+    expect((s.target_at as Date).getTime() - ready).toBe(60 * 60_000);
+    expect((s.deadline_at as Date).getTime() - ready).toBe(120 * 60_000);
+  });
+
+  test('nobody on duty: the study waits with a recorded reason, and is assigned once someone is', async () => {
+    await db().updateTable('app_user').set({ on_duty: false }).where('role', '=', 'radiologist').execute();
+    const id = await readyStudy('emergency');
+    await until(async () => (await study(id)).unassigned_reason !== null);
+    expect(await study(id)).toMatchObject({ status: 'ready', username: null, unassigned_reason: 'no radiologist of the hospital is on duty' });
+    expect((await study(id)).deadline_at).not.toBeNull();
+
+    await db().updateTable('app_user').set({ on_duty: true }).where('role', '=', 'radiologist').execute();
+    await router.reconcileNow();
+    // rad1 already has an inpatient study, so the idle rad2 takes the emergency.
+    await until(async () => (await study(id)).username !== null);
+    expect(await study(id)).toMatchObject({ status: 'assigned', username: 'rad2', unassigned_reason: null });
+  });
+});

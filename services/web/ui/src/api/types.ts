@@ -1,0 +1,122 @@
+/** The shapes the web service's JSON API answers with (see services/web/src/api). */
+
+export type Role = 'admin' | 'radiologist' | 'radiographer';
+export type Priority = 'emergency' | 'outpatient' | 'inpatient';
+export type StudyStatus = 'receiving' | 'ready' | 'assigned' | 'reading' | 'signed';
+export type DeliveryStatus = 'none' | 'pending' | 'delivered' | 'failed';
+
+export const PRIORITIES: readonly Priority[] = ['emergency', 'outpatient', 'inpatient'];
+
+/** A name given in both interface languages. */
+export interface LocalizedName {
+  zh: string;
+  en: string;
+}
+
+export interface Organisation {
+  code: string;
+  name: LocalizedName;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  name: LocalizedName;
+  clinic: Organisation | null;
+  hospital: Organisation | null;
+}
+
+export interface StudySummary {
+  id: string;
+  studyInstanceUid: string;
+  priority: Priority;
+  status: StudyStatus;
+  clinic: Organisation;
+  patientName: string;
+  patientId: string;
+  patientSex: string;
+  patientBirthDate: string;
+  studyDescription: string;
+  modalities: string;
+  instanceCount: number;
+  receivedAt: string;
+  readyAt: string | null;
+  deadlineAt: string | null;
+  targetAt: string | null;
+  signedAt: string | null;
+  assignedTo: string | null;
+  assignedToName: LocalizedName | null;
+  critical: boolean;
+  deliveryStatus: DeliveryStatus;
+}
+
+export interface StudyList {
+  items: StudySummary[];
+  serverTime: string;
+}
+
+export interface Series {
+  seriesInstanceUid: string;
+  modality: string;
+  seriesNumber: number | null;
+  seriesDescription: string;
+  instanceCount: number;
+}
+
+export interface Person {
+  username: string;
+  name: LocalizedName;
+}
+
+export interface Report {
+  version: number;
+  status: 'draft' | 'final';
+  findings: string;
+  impression: string;
+  critical: boolean;
+  author: Person;
+  signedBy: Person | null;
+  signedAt: string | null;
+  updatedAt: string;
+}
+
+export interface Delivery {
+  channel: string;
+  target: string;
+  status: string;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  deliveredAt: string | null;
+}
+
+export interface StudyDetail {
+  study: StudySummary & { series: Series[] };
+  report: Report | null;
+  deliveries: Delivery[];
+}
+
+export interface ReportDraft {
+  findings: string;
+  impression: string;
+  critical: boolean;
+}
+
+export interface SlaRow {
+  priority: Priority;
+  studies: number;
+  signed: number;
+  withinLimit: number;
+  breached: number;
+  open: number;
+  compliance: number | null;
+  p50Minutes: number | null;
+  p95Minutes: number | null;
+}
+
+export interface SlaSummary {
+  periodStart: string;
+  periodEnd: string;
+  rows: SlaRow[];
+}

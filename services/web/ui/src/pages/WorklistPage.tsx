@@ -1,0 +1,147 @@
+import type { KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { fetchWorklist } from '../api/endpoints';
+import { PRIORITIES, type StudySummary } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { Countdown } from '../components/Countdown';
+import { Notice } from '../components/Notice';
+import { PatientLine } from '../components/PatientLine';
+import { PriorityBadge } from '../components/PriorityBadge';
+import { RefreshStatus } from '../components/RefreshStatus';
+import { StatusText } from '../components/StudyStateCells';
+import { localName } from '../format/format';
+import { learnServerTime, useServerNow } from '../hooks/serverClock';
+import { usePolling } from '../hooks/usePolling';
+import { navigate, studyPath } from '../router';
+
+const REFRESH_MS = 5000;
+
+async function loadWorklist(signal: AbortSignal) {
+  const sentAt = Date.now();
+  const list = await fetchWorklist(signal);
+  learnServerTime(list.serverTime, sentAt);
+  return list;
+}
+
+/** Soonest deadline first, as the server sends it; kept here too so a re-render never reorders wrongly. */
+function byDeadline(a: StudySummary, b: StudySummary): number {
+  const da = a.deadlineAt ? Date.parse(a.deadlineAt) : Number.POSITIVE_INFINITY;
+  const db = b.deadlineAt ? Date.parse(b.deadlineAt) : Number.POSITIVE_INFINITY;
+  return da - db;
+}
+
+/** Arrow keys move between rows, Enter opens: a reader can work the list without the mouse. */
+function onRowKey(event: KeyboardEvent<HTMLTableRowElement>, id: string) {
+  const row = event.currentTarget;
+  if (event.key === 'Enter') navigate(studyPath(id));
+  else if (event.key === 'ArrowDown') (row.nextElementSibling as HTMLElement | null)?.focus();
+  else if (event.key === 'ArrowUp') (row.previousElementSibling as HTMLElement | null)?.focus();
+  else return;
+  event.preventDefault();
+}
+
+export function WorklistPage() {
+  const { t, i18n } = useTranslation();
+  const { user } = useAuth();
+  const now = useServerNow();
+  const polled = usePolling(loadWorklist, REFRESH_MS);
+  const items = [...(polled.data?.items ?? [])].sort(byDeadline);
+  const language = i18n.language;
+  return (
+    <main className="page">
+      <section className="card">
+        <div className="card-head">
+          <h2>{t('worklist.title')}</h2>
+          <div className="queue-counts">
+            {PRIORITIES.map((p) => (
+              <span key={p} className={`queue-count queue-${p}`}>
+                {t(`priority.${p}`)} <strong>{items.filter((s) => s.priority === p).length}</strong>
+              </span>
+            ))}
+          </div>
+          <RefreshStatus updatedAt={polled.updatedAt} error={polled.error} />
+        </div>
+        {polled.loading && !polled.data ? (
+          <p className="empty">{t('common.loading')}</p>
+        ) : polled.error && !polled.data ? (
+          <Notice kind="error">{polled.error.message}</Notice>
+        ) : items.length === 0 ? (
+          <p className="empty">{t('worklist.empty')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table worklist-table">
+              <thead>
+                <tr>
+                  <th>{t('column.timeLeft')}</th>
+                  <th>{t('column.priority')}</th>
+                  <th>{t('column.patient')}</th>
+                  <th>{t('column.clinic')}</th>
+                  <th>{t('column.examination')}</th>
+                  <th>{t('column.status')}</th>
+                  <th>{t('column.assignee')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((study) => {
+                  const mine = study.assignedTo === user.username;
+                  return (
+                    <tr
+                      key={study.id}
+                      tabIndex={0}
+                      className={`clickable-row row-${study.priority}${mine ? ' row-mine' : ''}`}
+                      data-testid="worklist-row"
+                      data-study-uid={study.studyInstanceUid}
+                      data-study-id={study.id}
+                      data-status={study.status}
+                      onClick={() => navigate(studyPath(study.id))}
+                      onKeyDown={(event) => onRowKey(event, study.id)}
+                    >
+                      <td className="nowrap">
+                        {study.deadlineAt ? (
+                          <Countdown study={{ ...study, deadlineAt: study.deadlineAt }} now={now} large />
+                        ) : (
+                          <span className="muted">—</span>
+                        )}
+                      </td>
+                      <td>
+                        <PriorityBadge priority={study.priority} />
+                      </td>
+                      <td>
+                        <PatientLine study={study} />
+                        {study.patientId && <div className="sub">{t('patient.idShort', { id: study.patientId })}</div>}
+                      </td>
+                      <td>{localName(study.clinic.name, language)}</td>
+                      <td>
+                        <div>{study.studyDescription || t('study.noDescription')}</div>
+                        <div className="sub">
+                          {t('study.modalityImages', {
+                            modalities: study.modalities.replaceAll('\\', '/') || '—',
+                            count: study.instanceCount,
+                          })}
+                        </div>
+                      </td>
+                      <td>
+                        <StatusText study={study} />
+                      </td>
+                      <td>
+                        {mine ? (
+                          <span className="assignee-me" data-testid="assignee-me">
+                            {t('worklist.me')}
+                          </span>
+                        ) : study.assignedTo ? (
+                          localName(study.assignedToName, language) || study.assignedTo
+                        ) : (
+                          <span className="muted">{t('worklist.unassigned')}</span>
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </main>
+  );
+}
