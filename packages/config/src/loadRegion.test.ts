@@ -1,7 +1,7 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { readFileSync } from 'node:fs';
 import { loadRegion, parseRegion, slaPolicyOf } from './loadRegion.js';
 
 const demoFile = path.resolve(import.meta.dirname, '../../../fixtures/region.demo.yaml');
@@ -42,11 +42,23 @@ describe('bad region files are refused with the path of each problem', () => {
   };
 
   test.each([
-    ['unknown hospital', (r: typeof demo) => (r.clinics[0].hospital = 'nowhere'), /clinics\.0\.hospital: unknown hospital "nowhere"/],
+    [
+      'unknown hospital',
+      (r: typeof demo) => (r.clinics[0].hospital = 'nowhere'),
+      /clinics\.0\.hospital: unknown hospital "nowhere"/,
+    ],
     ['bad duration', (r: typeof demo) => (r.sla.emergency.limit = 'half an hour'), /sla\.emergency\.limit/],
     ['radiologist without hospital', (r: typeof demo) => delete r.users[1].hospital, /users\.1\.hospital/],
-    ['duplicate AE title', (r: typeof demo) => (r.clinics[1].aeTitles = ['CLINIC_A']), /AE title CLINIC_A is used by both/],
-    ['bad webhook secret', (r: typeof demo) => (r.clinics[0].webhook.secret = 'hunter2'), /clinics\.0\.webhook\.secret/],
+    [
+      'duplicate AE title',
+      (r: typeof demo) => (r.clinics[1].aeTitles = ['CLINIC_A']),
+      /AE title CLINIC_A is used by both/,
+    ],
+    [
+      'bad webhook secret',
+      (r: typeof demo) => (r.clinics[0].webhook.secret = 'hunter2'),
+      /clinics\.0\.webhook\.secret/,
+    ],
     ['unknown field', (r: typeof demo) => (r.colour = 'blue'), /colour/],
   ])('%s', (_name, mutate, message) => {
     expect(() => parseRegion(variant(mutate))).toThrow(message);

@@ -14,8 +14,16 @@ describe('pickRadiologist: least urgency-weighted outstanding work', () => {
 
   test.each([
     ['an idle radiologist beats a busy one', [rad('rad1', 'inpatient'), rad('rad2')], 'rad2'],
-    ['one emergency outweighs two inpatient films', [rad('rad1', 'emergency'), rad('rad2', 'inpatient', 'inpatient')], 'rad2'],
-    ['two emergencies outweigh one outpatient and two inpatient', [rad('rad1', 'emergency', 'emergency'), rad('rad2', 'outpatient', 'inpatient', 'inpatient')], 'rad2'],
+    [
+      'one emergency outweighs two inpatient films',
+      [rad('rad1', 'emergency'), rad('rad2', 'inpatient', 'inpatient')],
+      'rad2',
+    ],
+    [
+      'two emergencies outweigh one outpatient and two inpatient',
+      [rad('rad1', 'emergency', 'emergency'), rad('rad2', 'outpatient', 'inpatient', 'inpatient')],
+      'rad2',
+    ],
     ['ties go to the first username, whatever the input order', [rad('rad2'), rad('rad1')], 'rad1'],
   ] as const)('%s', (_name, candidates, expected) => {
     expect(pickRadiologist(candidates)?.username).toBe(expected);
@@ -31,7 +39,13 @@ describe('pickRadiologist: least urgency-weighted outstanding work', () => {
     };
     for (let round = 0; round < 500; round++) {
       const candidates = Array.from({ length: 1 + Math.floor(random() * 6) }, (_, i) =>
-        rad(`r${i}`, ...Array.from({ length: Math.floor(random() * 6) }, () => priorities[Math.floor(random() * 3)] ?? 'inpatient')),
+        rad(
+          `r${i}`,
+          ...Array.from(
+            { length: Math.floor(random() * 6) },
+            () => priorities[Math.floor(random() * 3)] ?? 'inpatient',
+          ),
+        ),
       );
       const load = (c: RadiologistLoad) => c.outstanding.reduce((s, p) => s + weight[p], 0);
       const chosen = pickRadiologist(candidates);

@@ -13,6 +13,11 @@ export interface AuditInput {
 export async function recordAudit(db: Kysely<Database>, input: AuditInput): Promise<void> {
   await db
     .insertInto('audit_event')
-    .values({ actor: input.actor, action: input.action, study_id: input.studyId ?? null, detail: JSON.stringify(input.detail ?? {}) })
+    .values({
+      actor: input.actor,
+      action: input.action,
+      study_id: input.studyId ?? null,
+      detail: JSON.stringify(input.detail ?? {}),
+    })
     .execute();
 }

@@ -48,7 +48,10 @@ export async function seedRegion(db: Kysely<Database>, region: Region): Promise<
         await trx.insertInto('clinic_ae_title').values({ ae_title: ae, clinic_id: row.id }).execute();
       }
       for (const token of c.apiTokens) {
-        await trx.insertInto('clinic_api_token').values({ token_sha256: hashToken(token), clinic_id: row.id }).execute();
+        await trx
+          .insertInto('clinic_api_token')
+          .values({ token_sha256: hashToken(token), clinic_id: row.id })
+          .execute();
       }
     }
     for (const u of region.users) {

@@ -14,7 +14,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  * Picks the character set for a dataset's text values. Many township modalities write GBK bytes
  * with no Specific Character Set or with ISO_IR 100, so when the declaration is missing, the
  * default repertoire or Latin-1 (or UTF-8 with bytes that are not UTF-8) and some text bytes are
- * not ASCII, we try in turn strict UTF-8, the clinic's configured default and GB18030. The choice is made once per dataset so every field decodes the same way.
+ * not ASCII, we try in turn strict UTF-8, the clinic's configured default and GB18030. The
+ * choice is made once per dataset so every field decodes the same way.
  */
 export function chooseCharacterSet(
   declared: readonly string[],

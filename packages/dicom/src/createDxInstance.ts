@@ -49,14 +49,39 @@ const textVrs = new Set(['SH', 'LO', 'ST', 'LT', 'PN', 'UC', 'UT']);
 export function createDxInstance(options: DxInstanceOptions = {}): Buffer {
   const rows = options.rows ?? 256;
   const columns = options.columns ?? 256;
-  const modality = options.modality ?? 'DX';
   const characterSet = options.characterSet ?? 'ISO_IR 192';
-  const sopClassUid = modality === 'CR' ? computedRadiographySopClass : digitalXRayForPresentationSopClass;
+  const sopClassUid = options.modality === 'CR' ? computedRadiographySopClass : digitalXRayForPresentationSopClass;
   const sopInstanceUid = options.sopInstanceUid ?? newUid();
+  const meta = {
+    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
+    MediaStorageSOPClassUID: sopClassUid,
+    MediaStorageSOPInstanceUID: sopInstanceUid,
+    TransferSyntaxUID: explicitVrLittleEndian,
+    ImplementationClassUID: implementationClassUid,
+    ImplementationVersionName: 'TELERAD_0_1',
+  };
+  const dataset = dxDataset(options, { rows, columns, characterSet, sopClassUid, sopInstanceUid });
+
+  const { DicomDict, DicomMetaDictionary } = dcmjsData;
+  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
+  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
+  const header = Buffer.from(dict.write());
+  const text = characterSet === 'GB18030' ? reencodeText(header, 'gb18030') : header;
+  // Pixel Data has the highest tag, so it goes last; writing it ourselves is one copy, where
+  // dcmjs writes a 15 MB OW value word by word.
+  return appendPixelData(text, chestPhantomPixels(rows, columns));
+}
+
+/** The naturalized dataset (dcmjs keywords) of a DX/CR image, without Pixel Data. */
+function dxDataset(
+  options: DxInstanceOptions,
+  fixed: { rows: number; columns: number; characterSet: string; sopClassUid: string; sopInstanceUid: string },
+): Record<string, unknown> {
+  const { rows, columns, characterSet, sopClassUid, sopInstanceUid } = fixed;
+  const modality = options.modality ?? 'DX';
   const now = new Date();
   const spacing = (detectorHeightMm / rows).toFixed(4);
-
-  const dataset: Record<string, unknown> = {
+  return {
     SpecificCharacterSet: characterSet,
     ImageType: ['ORIGINAL', 'PRIMARY'],
     SOPClassUID: sopClassUid,
@@ -105,23 +130,6 @@ export function createDxInstance(options: DxInstanceOptions = {}): Buffer {
     RescaleType: 'US',
     LossyImageCompression: '00',
   };
-  const meta = {
-    FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: sopClassUid,
-    MediaStorageSOPInstanceUID: sopInstanceUid,
-    TransferSyntaxUID: explicitVrLittleEndian,
-    ImplementationClassUID: implementationClassUid,
-    ImplementationVersionName: 'TELERAD_0_1',
-  };
-
-  const { DicomDict, DicomMetaDictionary } = dcmjsData;
-  const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
-  dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
-  const header = Buffer.from(dict.write());
-  const text = characterSet === 'GB18030' ? reencodeText(header, 'gb18030') : header;
-  // Pixel Data has the highest tag, so it goes last; writing it ourselves is one copy, where
-  // dcmjs writes a 15 MB OW value word by word.
-  return appendPixelData(text, chestPhantomPixels(rows, columns));
 }
 
 function appendPixelData(dataset: Buffer, pixels: Uint16Array): Buffer {

@@ -1,3 +1,4 @@
+import { deflateRawSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { describe, expect, test } from 'vitest';
 import { createDxInstance } from './createDxInstance.js';
@@ -160,6 +161,32 @@ describe('wrong or missing character sets', () => {
       display: '张小东',
     });
     expect(meta).toMatchObject({ specificCharacterSet: '\\ISO 2022 IR 58', charsetGuessed: false });
+  });
+});
+
+describe('other encodings of the same file', () => {
+  test('a plain Uint8Array works as well as a Buffer', () => {
+    const file = createDxInstance({ patientId: 'U8' });
+    expect(parseInstance(new Uint8Array(file)).patientId).toBe('U8');
+  });
+
+  test('deflated explicit VR little endian is inflated and checked', () => {
+    const file = withElements(createDxInstance({ patientId: 'DEFL' }), { x00020010: ascii('1.2.840.10008.1.2.1.99') });
+    const metaEnd = 132 + 12 + file.readUInt32LE(132 + 8);
+    const deflated = Buffer.concat([file.subarray(0, metaEnd), deflateRawSync(file.subarray(metaEnd))]);
+    expect(deflated.length).toBeLessThan(file.length / 2);
+    expect(parseInstance(deflated)).toMatchObject({ patientId: 'DEFL', transferSyntaxUid: '1.2.840.10008.1.2.1.99' });
+  });
+
+  test('GBK bytes declared as UTF-8 are recognised', () => {
+    const file = withElements(createDxInstance({ characterSet: 'GB18030', patientName: '王^小东' }), {
+      x00080005: ascii('ISO_IR 192'),
+    });
+    expect(parseInstance(file)).toMatchObject({
+      patientName: { display: '王小东' },
+      specificCharacterSet: 'GB18030',
+      charsetGuessed: true,
+    });
   });
 });
 

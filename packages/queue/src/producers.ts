@@ -74,7 +74,11 @@ export async function cancelSlaTimers(queues: Queues, studyId: string): Promise<
 }
 
 /** Deliver a signed report; retried on the configured schedule (attempt n waits retryDelaysMs[n-1]). */
-export async function enqueueDelivery(queues: Queues, deliveryId: string, retryDelaysMs: readonly number[]): Promise<void> {
+export async function enqueueDelivery(
+  queues: Queues,
+  deliveryId: string,
+  retryDelaysMs: readonly number[],
+): Promise<void> {
   await queues.delivery.add(
     'deliver',
     { deliveryId },

@@ -49,16 +49,19 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     }
   };
   try {
-    const db = await createDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir });
+    const db = await createDb({
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseSchema,
+      dataDir: config.dataDir,
+    });
     closers.push(() => db.close());
     const migrations = await migrate(db.db);
     if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
-    if (await seedRegion(db.db, region)) logger.info({ region: region.region.code }, 'region loaded into empty database');
+    if (await seedRegion(db.db, region))
+      logger.info({ region: region.region.code }, 'region loaded into empty database');
 
     const store = await createBlobStore(
-      config.s3 === null
-        ? { kind: 'fs', root: path.join(config.dataDir, 'objects') }
-        : { kind: 's3', ...config.s3 },
+      config.s3 === null ? { kind: 'fs', root: path.join(config.dataDir, 'objects') } : { kind: 's3', ...config.s3 },
     );
 
     let redisUrl = config.redisUrl;

@@ -92,7 +92,11 @@ describe.each([
     const draft = await api(`/api/studies/${sent.id}/report`, {
       method: 'PUT',
       token: rad1,
-      body: JSON.stringify({ findings: '双肺纹理清晰，未见实变。', impression: '胸部正位片未见明显异常。', critical: false }),
+      body: JSON.stringify({
+        findings: '双肺纹理清晰，未见实变。',
+        impression: '胸部正位片未见明显异常。',
+        critical: false,
+      }),
     });
     expect(draft.status).toBe(200);
     expect(draft.json.report).toMatchObject({ status: 'draft', version: 1 });
@@ -109,7 +113,11 @@ describe.each([
     expect(hook?.verified).toBe(true);
     expect(hook?.payload).toMatchObject({
       type: 'report.final',
-      data: { studyInstanceUid: studyUid, patientId: 'P-0001', report: { impression: '胸部正位片未见明显异常。', critical: false } },
+      data: {
+        studyInstanceUid: studyUid,
+        patientId: 'P-0001',
+        report: { impression: '胸部正位片未见明显异常。', critical: false },
+      },
     });
 
     let detail = await api(`/api/studies/${sent.id}`, { token: 'demo-token-clinic-a' });

@@ -14,7 +14,10 @@ export interface AllInOne {
 }
 
 /** Every telerad service in one process, sharing one runtime. */
-export async function startAllInOne(config: Config, options: RuntimeOptions & { host?: string } = {}): Promise<AllInOne> {
+export async function startAllInOne(
+  config: Config,
+  options: RuntimeOptions & { host?: string } = {},
+): Promise<AllInOne> {
   const runtime = await openRuntime(config, options);
   const stops: Array<() => Promise<void>> = [];
   try {

@@ -57,7 +57,10 @@ export async function buildReportPayload(db: DbHandle, deliveryId: string) {
           findings: row.findings,
           impression: row.impression,
           critical: row.critical,
-          signedBy: row.signer_username === null ? null : { username: row.signer_username, name: { zh: row.signer_zh, en: row.signer_en } },
+          signedBy:
+            row.signer_username === null
+              ? null
+              : { username: row.signer_username, name: { zh: row.signer_zh, en: row.signer_en } },
           signedAt: signedAt?.toISOString() ?? null,
         },
         readyAt: row.ready_at?.toISOString() ?? null,

@@ -1,5 +1,5 @@
-import { UnrecoverableError } from 'bullmq';
 import type { Runtime } from '@telerad/runtime';
+import { UnrecoverableError } from 'bullmq';
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { buildReportPayload } from './buildReportPayload.js';
@@ -27,8 +27,16 @@ const TIMEOUT_MS = 15_000;
  * Posts a final report to the clinic's webhook as a Standard Webhooks request (webhook-id is the
  * delivery id, so the clinic can drop duplicates of a retried message). Every attempt is recorded.
  */
-export async function execDeliveryJob(deliveryId: string, info: AttemptInfo, deps: DeliveryDeps): Promise<'delivered' | 'skipped'> {
-  const current = await deps.db.db.selectFrom('delivery').select(['status']).where('id', '=', deliveryId).executeTakeFirst();
+export async function execDeliveryJob(
+  deliveryId: string,
+  info: AttemptInfo,
+  deps: DeliveryDeps,
+): Promise<'delivered' | 'skipped'> {
+  const current = await deps.db.db
+    .selectFrom('delivery')
+    .select(['status'])
+    .where('id', '=', deliveryId)
+    .executeTakeFirst();
   if (current === undefined || current.status === 'delivered') return 'skipped';
   const payload = await buildReportPayload(deps.db, deliveryId);
   if (payload === null) return 'skipped';
@@ -66,7 +74,13 @@ export async function execDeliveryJob(deliveryId: string, info: AttemptInfo, dep
   await deps.db.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('delivery_attempt')
-      .values({ delivery_id: deliveryId, attempt: info.attempt, http_status: httpStatus, error, duration_ms: durationMs })
+      .values({
+        delivery_id: deliveryId,
+        attempt: info.attempt,
+        http_status: httpStatus,
+        error,
+        duration_ms: durationMs,
+      })
       .execute();
     await trx
       .updateTable('delivery')

@@ -1,6 +1,6 @@
-import { type Job, Worker } from 'bullmq';
 import { type DeliveryPayload, deliveryPayload, QUEUES, scheduleBackoff } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
+import { type Job, Worker } from 'bullmq';
 import { execDeliveryJob } from './execDeliveryJob.js';
 
 export type DeliveryStartDeps = Pick<Runtime, 'db' | 'logger' | 'metrics' | 'config' | 'newRedis'>;

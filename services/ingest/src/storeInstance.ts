@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { type Priority, ValidationError } from '@telerad/core';
-import { type InstanceMeta, parseInstance } from '@telerad/dicom';
 import { type IntakeChannel, recordAudit } from '@telerad/db';
+import { type InstanceMeta, parseInstance } from '@telerad/dicom';
 import { scheduleStableCheck } from '@telerad/queue';
-import { sql } from 'kysely';
 import type { Runtime } from '@telerad/runtime';
+import { sql } from 'kysely';
 
 export type IngestDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config'>;
 
@@ -137,7 +137,11 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
       .where('series_instance_uid', '=', meta.seriesInstanceUid)
       .executeTakeFirstOrThrow();
     if (series.study_id !== row.id) {
-      throw new InstanceRejectedError(`Series Instance UID ${meta.seriesInstanceUid} already belongs to another study`, 'invalid', meta);
+      throw new InstanceRejectedError(
+        `Series Instance UID ${meta.seriesInstanceUid} already belongs to another study`,
+        'invalid',
+        meta,
+      );
     }
     const inserted = await trx
       .insertInto('instance')
@@ -159,7 +163,8 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
       .onConflict((oc) => oc.column('sop_instance_uid').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted === undefined) return { studyId: row.id, raced: true, isNew: false, status: row.status, priority: row.priority };
+    if (inserted === undefined)
+      return { studyId: row.id, raced: true, isNew: false, status: row.status, priority: row.priority };
     await trx
       .updateTable('study')
       .set((eb) => ({
@@ -183,7 +188,12 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
   }
   if (result.isNew) {
     deps.metrics.studiesReceived.inc({ priority: result.priority });
-    await recordAudit(deps.db.db, { actor: source.actor, action: 'study.received', studyId: result.studyId, detail: { channel: source.channel } });
+    await recordAudit(deps.db.db, {
+      actor: source.actor,
+      action: 'study.received',
+      studyId: result.studyId,
+      detail: { channel: source.channel },
+    });
   }
   if (result.status === 'receiving') {
     await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
@@ -197,7 +207,10 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
     });
   }
   deps.metrics.instancesReceived.inc({ channel: source.channel });
-  deps.logger.debug({ studyId: result.studyId, sopInstanceUid: meta.sopInstanceUid, channel: source.channel }, 'instance stored');
+  deps.logger.debug(
+    { studyId: result.studyId, sopInstanceUid: meta.sopInstanceUid, channel: source.channel },
+    'instance stored',
+  );
   return {
     studyId: result.studyId,
     sopClassUid: meta.sopClassUid,
@@ -216,7 +229,11 @@ async function sameOrConflict(
   source: IntakeSource,
 ): Promise<StoredInstance> {
   if (existing.clinic_id !== source.clinicId) {
-    throw new InstanceRejectedError(`SOP Instance UID ${meta.sopInstanceUid} already belongs to another clinic's study`, 'tenancy', meta);
+    throw new InstanceRejectedError(
+      `SOP Instance UID ${meta.sopInstanceUid} already belongs to another clinic's study`,
+      'tenancy',
+      meta,
+    );
   }
   if (existing.sha256 !== sha256) {
     await recordAudit(deps.db.db, {

@@ -1,9 +1,15 @@
 import { isPriority, type Priority, ValidationError } from '@telerad/core';
 import { DicomParseError } from '@telerad/dicom';
 import { type Request, type Response, Router } from 'express';
-import { buildStowResponse, FAILURE_REASON, failureReasonForParseError, parseMultipartRelated, stowStatus } from './stow/index.js';
-import { InstanceRejectedError, type IngestDeps, storeInstance } from './storeInstance.js';
 import { sendingClinicOfPrincipal } from './sendingClinic.js';
+import { type IngestDeps, InstanceRejectedError, storeInstance } from './storeInstance.js';
+import {
+  buildStowResponse,
+  FAILURE_REASON,
+  failureReasonForParseError,
+  parseMultipartRelated,
+  stowStatus,
+} from './stow/index.js';
 
 type Stored = { sopClassUid: string; sopInstanceUid: string; retrieveUrl: string };
 type Failed = { sopClassUid?: string; sopInstanceUid?: string; failureReason: number; message: string };
@@ -96,7 +102,10 @@ function toFailure(error: unknown, index: number): Failed {
   if (error instanceof ValidationError) {
     return { failureReason: FAILURE_REASON.cannotUnderstand, message: `part ${index}: ${error.message}` };
   }
-  return { failureReason: FAILURE_REASON.outOfResources, message: `part ${index}: could not be stored now; send it again` };
+  return {
+    failureReason: FAILURE_REASON.outOfResources,
+    message: `part ${index}: could not be stored now; send it again`,
+  };
 }
 
 function failureLabel(error: unknown): string {

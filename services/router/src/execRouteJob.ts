@@ -1,4 +1,4 @@
-import { computeDeadline, nextStudyStatus, pickRadiologist, type Priority } from '@telerad/core';
+import { computeDeadline, nextStudyStatus, type Priority, pickRadiologist } from '@telerad/core';
 import { recordAudit } from '@telerad/db';
 import { scheduleSlaTimers } from '@telerad/queue';
 import { sql } from 'kysely';
@@ -20,8 +20,14 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
     const head = await trx.selectFrom('study').select(['hospital_id']).where('id', '=', studyId).executeTakeFirst();
     if (head === undefined) return { kind: 'skipped', status: 'missing' } as const;
     await sql`SELECT pg_advisory_xact_lock(hashtext(${`route:${head.hospital_id}`}))`.execute(trx);
-    const study = await trx.selectFrom('study').selectAll().where('id', '=', studyId).forUpdate().executeTakeFirstOrThrow();
-    if (study.status !== 'ready' || study.assigned_to !== null) return { kind: 'skipped', status: study.status } as const;
+    const study = await trx
+      .selectFrom('study')
+      .selectAll()
+      .where('id', '=', studyId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (study.status !== 'ready' || study.assigned_to !== null)
+      return { kind: 'skipped', status: study.status } as const;
 
     const readyAt = study.ready_at ?? new Date();
     const deadlines = computeDeadline(readyAt, study.priority, deps.slaPolicy);
@@ -30,7 +36,11 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
       .leftJoin('study as s', (join) =>
         join.onRef('s.assigned_to', '=', 'u.id').on('s.status', 'in', ['assigned', 'reading']),
       )
-      .select(['u.id', 'u.username', sql<Priority[]>`coalesce(array_agg(s.priority) FILTER (WHERE s.id IS NOT NULL), '{}')`.as('outstanding')])
+      .select([
+        'u.id',
+        'u.username',
+        sql<Priority[]>`coalesce(array_agg(s.priority) FILTER (WHERE s.id IS NOT NULL), '{}')`.as('outstanding'),
+      ])
       .where('u.role', '=', 'radiologist')
       .where('u.on_duty', '=', true)
       .where('u.hospital_id', '=', study.hospital_id)
@@ -49,7 +59,11 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
     };
     if (chosen === null) {
       const reason = 'no radiologist of the hospital is on duty';
-      await trx.updateTable('study').set({ ...base, unassigned_reason: reason }).where('id', '=', studyId).execute();
+      await trx
+        .updateTable('study')
+        .set({ ...base, unassigned_reason: reason })
+        .where('id', '=', studyId)
+        .execute();
       await recordAudit(trx, { actor: 'system:router', action: 'study.unassigned', studyId, detail: { reason } });
       return { kind: 'unassigned', reason, deadlineAt: deadlines.deadlineAt } as const;
     }
@@ -64,7 +78,12 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
       })
       .where('id', '=', studyId)
       .execute();
-    await recordAudit(trx, { actor: 'system:router', action: 'study.assigned', studyId, detail: { assignee: chosen.username } });
+    await recordAudit(trx, {
+      actor: 'system:router',
+      action: 'study.assigned',
+      studyId,
+      detail: { assignee: chosen.username },
+    });
     return { kind: 'assigned', assignee: chosen.username, deadlineAt: deadlines.deadlineAt } as const;
   });
   if (outcome.kind !== 'skipped') {

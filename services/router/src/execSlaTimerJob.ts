@@ -28,9 +28,17 @@ export async function execSlaTimerJob(
     .returning('id')
     .executeTakeFirst();
   if (inserted === undefined) return 'already-recorded';
-  await recordAudit(deps.db.db, { actor: 'system:router', action: `sla.${kind}`, studyId, detail: { assignee: study.username } });
+  await recordAudit(deps.db.db, {
+    actor: 'system:router',
+    action: `sla.${kind}`,
+    studyId,
+    detail: { assignee: study.username },
+  });
   deps.metrics.slaEvents.inc({ priority: study.priority, kind });
   const log = kind === 'breach' ? deps.logger.warn.bind(deps.logger) : deps.logger.info.bind(deps.logger);
-  log({ studyId, priority: study.priority, assignee: study.username, kind }, kind === 'breach' ? 'SLA breached' : 'SLA warning');
+  log(
+    { studyId, priority: study.priority, assignee: study.username, kind },
+    kind === 'breach' ? 'SLA breached' : 'SLA warning',
+  );
   return 'recorded';
 }

@@ -8,7 +8,11 @@ export type StableCheckOutcome = { kind: 'ready' } | { kind: 'wait'; untilMs: nu
  * A study is complete once no instance has arrived for `stableSeconds`. Returns when to look again
  * if an instance arrived since the check was scheduled.
  */
-export async function execStableCheckJob(studyId: string, deps: RouterDeps, now = new Date()): Promise<StableCheckOutcome> {
+export async function execStableCheckJob(
+  studyId: string,
+  deps: RouterDeps,
+  now = new Date(),
+): Promise<StableCheckOutcome> {
   const stableMs = deps.config.stableSeconds * 1000;
   const outcome = await deps.db.db.transaction().execute(async (trx) => {
     const study = await trx

@@ -15,7 +15,11 @@ export interface ReconcileCounts {
  */
 export async function reconcile(deps: RouterDeps, now = new Date()): Promise<ReconcileCounts> {
   const stableMs = deps.config.stableSeconds * 1000;
-  const receiving = await deps.db.db.selectFrom('study').select(['id', 'last_instance_at']).where('status', '=', 'receiving').execute();
+  const receiving = await deps.db.db
+    .selectFrom('study')
+    .select(['id', 'last_instance_at'])
+    .where('status', '=', 'receiving')
+    .execute();
   for (const s of receiving) {
     await scheduleStableCheck(deps.queues, s.id, s.last_instance_at.getTime() + stableMs - now.getTime());
   }

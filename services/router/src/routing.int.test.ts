@@ -44,7 +44,11 @@ describe('routing', () => {
     throw new Error('condition not met in time');
   };
   async function readyStudy(priority: 'emergency' | 'outpatient' | 'inpatient'): Promise<string> {
-    const clinic = await db().selectFrom('clinic').select(['id', 'hospital_id']).where('code', '=', 'clinic-b').executeTakeFirstOrThrow();
+    const clinic = await db()
+      .selectFrom('clinic')
+      .select(['id', 'hospital_id'])
+      .where('code', '=', 'clinic-b')
+      .executeTakeFirstOrThrow();
     const row = await db()
       .insertInto('study')
       .values({
@@ -75,7 +79,11 @@ describe('routing', () => {
     await db().updateTable('app_user').set({ on_duty: false }).where('role', '=', 'radiologist').execute();
     const id = await readyStudy('emergency');
     await until(async () => (await study(id)).unassigned_reason !== null);
-    expect(await study(id)).toMatchObject({ status: 'ready', username: null, unassigned_reason: 'no radiologist of the hospital is on duty' });
+    expect(await study(id)).toMatchObject({
+      status: 'ready',
+      username: null,
+      unassigned_reason: 'no radiologist of the hospital is on duty',
+    });
     expect((await study(id)).deadline_at).not.toBeNull();
 
     await db().updateTable('app_user').set({ on_duty: true }).where('role', '=', 'radiologist').execute();

@@ -41,7 +41,11 @@ describe('SLA timers with two routers', () => {
   const db = () => (runtimes[0] as Runtime).db.db;
 
   async function readyStudy(priority: 'emergency' | 'outpatient'): Promise<string> {
-    const clinic = await db().selectFrom('clinic').select(['id', 'hospital_id']).where('code', '=', 'clinic-a').executeTakeFirstOrThrow();
+    const clinic = await db()
+      .selectFrom('clinic')
+      .select(['id', 'hospital_id'])
+      .where('code', '=', 'clinic-a')
+      .executeTakeFirstOrThrow();
     const row = await db()
       .insertInto('study')
       .values({
@@ -60,7 +64,9 @@ describe('SLA timers with two routers', () => {
   }
 
   const events = async (studyId: string) =>
-    (await db().selectFrom('sla_event').select(['kind']).where('study_id', '=', studyId).orderBy('kind').execute()).map((e) => e.kind);
+    (await db().selectFrom('sla_event').select(['kind']).where('study_id', '=', studyId).orderBy('kind').execute()).map(
+      (e) => e.kind,
+    );
 
   const until = async (check: () => Promise<boolean>, timeoutMs: number) => {
     const end = Date.now() + timeoutMs;
@@ -76,7 +82,11 @@ describe('SLA timers with two routers', () => {
     // Let both routers' reconciliation passes run again: still exactly one of each.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await events(studyId)).toEqual(['breach', 'warning']);
-    const study = await db().selectFrom('study').select(['assigned_to', 'ready_at', 'deadline_at']).where('id', '=', studyId).executeTakeFirstOrThrow();
+    const study = await db()
+      .selectFrom('study')
+      .select(['assigned_to', 'ready_at', 'deadline_at'])
+      .where('id', '=', studyId)
+      .executeTakeFirstOrThrow();
     expect(study.assigned_to).not.toBeNull();
     expect((study.deadline_at as Date).getTime() - (study.ready_at as Date).getTime()).toBe(3000);
     const audits = await db()
@@ -99,7 +109,11 @@ describe('SLA timers with two routers', () => {
       return s.status === 'assigned';
     }, 5_000);
     // The radiologist signs at once (the web service's sign does this update and cancels the timers).
-    await db().updateTable('study').set({ status: 'signed', signed_at: new Date() }).where('id', '=', studyId).execute();
+    await db()
+      .updateTable('study')
+      .set({ status: 'signed', signed_at: new Date() })
+      .where('id', '=', studyId)
+      .execute();
     const { cancelSlaTimers } = await import('@telerad/queue');
     await cancelSlaTimers((runtimes[0] as Runtime).queues, studyId);
     await new Promise((r) => setTimeout(r, 4000));
@@ -108,7 +122,10 @@ describe('SLA timers with two routers', () => {
 
   test('after Redis loses every job, reconciliation rebuilds the timers from PostgreSQL', async () => {
     const studyId = await readyStudy('outpatient');
-    await until(async () => (await (runtimes[0] as Runtime).queues.sla.getJob(`sla-breach-${studyId}`)) !== undefined, 5_000);
+    await until(
+      async () => (await (runtimes[0] as Runtime).queues.sla.getJob(`sla-breach-${studyId}`)) !== undefined,
+      5_000,
+    );
     await (runtimes[0] as Runtime).queues.sla.obliterate({ force: true });
     expect(await (runtimes[0] as Runtime).queues.sla.getJob(`sla-breach-${studyId}`)).toBeUndefined();
     await (routers[1] as RouterService).reconcileNow();
@@ -116,6 +133,6 @@ describe('SLA timers with two routers', () => {
     expect(job?.data).toEqual({ studyId, kind: 'breach' });
     const deadline = await sql<{ d: Date }>`SELECT deadline_at AS d FROM study WHERE id = ${studyId}`.execute(db());
     const due = (job?.timestamp ?? 0) + (job?.opts.delay ?? 0);
-    expect(Math.abs(due - (deadline.rows[0]?.d as Date).getTime())).toBeLessThan(1000);
+    expect(Math.abs(due - (deadline.rows[0] as { d: Date }).d.getTime())).toBeLessThan(1000);
   });
 });

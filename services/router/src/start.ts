@@ -1,4 +1,3 @@
-import { DelayedError, type Job, Worker } from 'bullmq';
 import {
   QUEUES,
   type SlaTimerPayload,
@@ -7,6 +6,7 @@ import {
   studyReadyPayload,
 } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
+import { DelayedError, type Job, Worker } from 'bullmq';
 import { execRouteJob } from './execRouteJob.js';
 import { execSlaTimerJob } from './execSlaTimerJob.js';
 import { execStableCheckJob } from './execStableCheckJob.js';
@@ -18,10 +18,16 @@ export interface RouterService {
   stop(): Promise<void>;
 }
 
-export type RouterStartDeps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'newRedis'>;
+export type RouterStartDeps = Pick<
+  Runtime,
+  'db' | 'queues' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'newRedis'
+>;
 
 /** The router: study readiness, assignment and SLA timers. Any number of copies may run at once. */
-export async function start(deps: RouterStartDeps, options: { reconcileEveryMs?: number } = {}): Promise<RouterService> {
+export async function start(
+  deps: RouterStartDeps,
+  options: { reconcileEveryMs?: number } = {},
+): Promise<RouterService> {
   const logger = deps.logger.child({ service: 'router' });
   const workerOptions = { connection: deps.newRedis(), prefix: deps.config.queuePrefix, concurrency: 4 };
 

@@ -10,8 +10,8 @@ import { studyRoutes } from './api/studyRoutes.js';
 import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
-import { errorHandler } from './httpErrors.js';
 import { qidoStudies } from './dicomweb/qidoStudies.js';
+import { errorHandler } from './httpErrors.js';
 
 export type WebDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
 

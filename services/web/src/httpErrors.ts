@@ -16,7 +16,10 @@ export interface HttpError {
 
 /** The one mapping from errors to HTTP answers; handlers throw, they never build error bodies. */
 export function toHttpError(error: unknown): HttpError {
-  const make = (status: number, code: string, message: string): HttpError => ({ status, body: { error: { code, message } } });
+  const make = (status: number, code: string, message: string): HttpError => ({
+    status,
+    body: { error: { code, message } },
+  });
   if (error instanceof ValidationError) return make(400, 'invalid', error.message);
   if (error instanceof UnauthenticatedError) return make(401, 'unauthenticated', error.message);
   if (error instanceof ForbiddenError) return make(403, 'forbidden', error.message);

@@ -51,7 +51,10 @@ describe('tenancy and bad input', () => {
     const list = await request(app).get('/api/studies').set('authorization', 'Bearer demo-token-clinic-b').expect(200);
     expect(list.body.items.map((s: { id: string }) => s.id)).not.toContain(studyId);
     await request(app).get(`/api/studies/${studyId}`).set('authorization', 'Bearer demo-token-clinic-b').expect(403);
-    await request(app).post(`/api/studies/${studyId}/submit`).set('authorization', 'Bearer demo-token-clinic-b').expect(403);
+    await request(app)
+      .post(`/api/studies/${studyId}/submit`)
+      .set('authorization', 'Bearer demo-token-clinic-b')
+      .expect(403);
     const techB = await login('tech-b');
     await request(app).get(`/api/studies/${studyId}`).set('authorization', `Bearer ${techB}`).expect(403);
     // …while clinic-a and its radiographer can.
@@ -86,12 +89,19 @@ describe('tenancy and bad input', () => {
     await request(app).get('/api/sla/summary').set('authorization', `Bearer ${rad1}`).expect(403);
     const admin = await login('admin');
     const summary = await request(app).get('/api/sla/summary').set('authorization', `Bearer ${admin}`).expect(200);
-    expect(summary.body.rows.map((r: { priority: string }) => r.priority)).toEqual(['emergency', 'outpatient', 'inpatient']);
+    expect(summary.body.rows.map((r: { priority: string }) => r.priority)).toEqual([
+      'emergency',
+      'outpatient',
+      'inpatient',
+    ]);
   });
 
   test('a STOW-RS part that is not DICOM gets a FailedSOPSequence entry with a reason; the rest is stored', async () => {
     const good = createDxInstance();
-    const r = await stow('demo-token-clinic-a', [good, { body: Buffer.from('this is a referral letter, not an image'), contentType: 'application/dicom' }]);
+    const r = await stow('demo-token-clinic-a', [
+      good,
+      { body: Buffer.from('this is a referral letter, not an image'), contentType: 'application/dicom' },
+    ]);
     expect(r.status).toBe(202);
     expect(r.body['00081199'].Value).toHaveLength(1);
     const failed = r.body['00081198'].Value;
@@ -103,7 +113,11 @@ describe('tenancy and bad input', () => {
   });
 
   test('a malformed JSON body gets 400 naming the problem', async () => {
-    const r = await request(app).post('/api/auth/login').set('content-type', 'application/json').send('{"username": "rad1", ').expect(400);
+    const r = await request(app)
+      .post('/api/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"username": "rad1", ')
+      .expect(400);
     expect(r.body.error.message).toMatch(/not valid JSON/);
     const missing = await request(app).post('/api/auth/login').send({ username: 'rad1' }).expect(400);
     expect(missing.body.error.message).toMatch(/password/);
@@ -115,7 +129,10 @@ describe('tenancy and bad input', () => {
       .expect(400);
     expect(wrongType.body.error.message).toMatch(/critical/);
     await request(app).get('/api/studies/not-a-uuid').set('authorization', `Bearer ${rad1}`).expect(400);
-    await request(app).get('/dicomweb/studies?priority=urgent').set('authorization', 'Bearer demo-token-clinic-a').expect(200);
+    await request(app)
+      .get('/dicomweb/studies?priority=urgent')
+      .set('authorization', 'Bearer demo-token-clinic-a')
+      .expect(200);
     const badPriority = await stow('demo-token-clinic-a', [createDxInstance()], '?priority=urgent');
     expect(badPriority.status).toBe(400);
     expect(badPriority.body.error.message).toMatch(/priority must be emergency, outpatient or inpatient/);

@@ -10,7 +10,11 @@ export function assertStudyId(id: string): void {
 }
 
 /** Locks the study row for the rest of the transaction, after checking the caller may see it. */
-export async function loadStudyForUpdate(trx: Transaction<Database>, principal: Principal, studyId: string): Promise<Study> {
+export async function loadStudyForUpdate(
+  trx: Transaction<Database>,
+  principal: Principal,
+  studyId: string,
+): Promise<Study> {
   assertStudyId(studyId);
   const study = await trx.selectFrom('study').selectAll().where('id', '=', studyId).forUpdate().executeTakeFirst();
   if (study === undefined) throw new NotFoundError(`study ${studyId} not found`);

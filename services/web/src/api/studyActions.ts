@@ -37,7 +37,13 @@ export async function claimStudy(deps: Deps, principal: Principal, studyId: stri
     const now = new Date();
     await trx
       .updateTable('study')
-      .set({ status, assigned_to: me.userId, assigned_at: study.assigned_to === me.userId ? (study.assigned_at ?? now) : now, claimed_at: now, updated_at: now })
+      .set({
+        status,
+        assigned_to: me.userId,
+        assigned_at: study.assigned_to === me.userId ? (study.assigned_at ?? now) : now,
+        claimed_at: now,
+        updated_at: now,
+      })
       .where('id', '=', studyId)
       .execute();
     await audit(trx, principal, 'study.claim', studyId);
@@ -67,7 +73,12 @@ export interface ReportInput {
 }
 
 /** Saves the draft of the reading radiologist; a signed report is never edited in place. */
-export async function saveDraft(deps: Deps, principal: Principal, studyId: string, input: ReportInput): Promise<Report> {
+export async function saveDraft(
+  deps: Deps,
+  principal: Principal,
+  studyId: string,
+  input: ReportInput,
+): Promise<Report> {
   const me = radiologistOf(principal);
   return deps.db.db.transaction().execute(async (trx) => {
     const study = await loadStudyForUpdate(trx, principal, studyId);
@@ -121,7 +132,8 @@ export async function signReport(deps: Deps, principal: Principal, studyId: stri
       .where('status', '=', 'draft')
       .executeTakeFirst();
     if (draft === undefined) throw new ConflictError('there is no draft to sign; save the report first');
-    if (draft.impression.trim() === '') throw new ValidationError('the impression (诊断意见) is empty; a report needs one');
+    if (draft.impression.trim() === '')
+      throw new ValidationError('the impression (诊断意见) is empty; a report needs one');
     const now = new Date();
     const report = await trx
       .updateTable('report')
@@ -144,7 +156,13 @@ export async function signReport(deps: Deps, principal: Principal, studyId: stri
         ? undefined
         : await trx
             .insertInto('delivery')
-            .values({ study_id: studyId, report_id: report.id, channel: 'webhook', target: clinic.webhook_url, status: 'pending' })
+            .values({
+              study_id: studyId,
+              report_id: report.id,
+              channel: 'webhook',
+              target: clinic.webhook_url,
+              status: 'pending',
+            })
             .returning('id')
             .executeTakeFirstOrThrow();
     await audit(trx, principal, 'report.sign', studyId, { version: report.version, critical: report.critical });
@@ -152,7 +170,10 @@ export async function signReport(deps: Deps, principal: Principal, studyId: stri
   });
   const { study, report, deliveryId } = result;
   if (study.ready_at !== null) {
-    deps.metrics.readyToSignedMinutes.observe({ priority: study.priority }, (now(report).getTime() - study.ready_at.getTime()) / 60_000);
+    deps.metrics.readyToSignedMinutes.observe(
+      { priority: study.priority },
+      (now(report).getTime() - study.ready_at.getTime()) / 60_000,
+    );
   }
   deps.metrics.studiesSigned.inc({ priority: study.priority });
   await cancelSlaTimers(deps.queues, studyId);

@@ -80,7 +80,10 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
             signedBy:
               report.signer_username === null
                 ? null
-                : { username: report.signer_username, name: { zh: report.signer_zh ?? '', en: report.signer_en ?? '' } },
+                : {
+                    username: report.signer_username,
+                    name: { zh: report.signer_zh ?? '', en: report.signer_en ?? '' },
+                  },
             signedAt: iso(report.signed_at),
             updatedAt: report.updated_at.toISOString(),
           },

@@ -24,7 +24,14 @@ export async function resolvePrincipal(db: DbHandle, header: string | undefined)
   const session = await db.db
     .selectFrom('user_session')
     .innerJoin('app_user', 'app_user.id', 'user_session.user_id')
-    .select(['app_user.id', 'app_user.username', 'app_user.role', 'app_user.hospital_id', 'app_user.clinic_id', 'user_session.expires_at'])
+    .select([
+      'app_user.id',
+      'app_user.username',
+      'app_user.role',
+      'app_user.hospital_id',
+      'app_user.clinic_id',
+      'user_session.expires_at',
+    ])
     .where('user_session.token_sha256', '=', digest)
     .executeTakeFirst();
   if (session !== undefined) {

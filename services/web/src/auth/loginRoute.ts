@@ -25,13 +25,18 @@ export function loginRoutes(deps: { db: DbHandle; sessionTtlMs: number }): Route
     const token = newToken();
     await deps.db.db
       .insertInto('user_session')
-      .values({ token_sha256: hashToken(token), user_id: user.id, expires_at: new Date(Date.now() + deps.sessionTtlMs) })
+      .values({
+        token_sha256: hashToken(token),
+        user_id: user.id,
+        expires_at: new Date(Date.now() + deps.sessionTtlMs),
+      })
       .execute();
     res.json({ token, user: await loadUserView(deps.db, user.id) });
   });
   router.post('/logout', async (req, res) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (match?.[1]) await deps.db.db.deleteFrom('user_session').where('token_sha256', '=', hashToken(match[1])).execute();
+    if (match?.[1])
+      await deps.db.db.deleteFrom('user_session').where('token_sha256', '=', hashToken(match[1])).execute();
     res.status(204).end();
   });
   return router;

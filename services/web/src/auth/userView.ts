@@ -36,7 +36,9 @@ export async function loadUserView(db: DbHandle, userId: string): Promise<UserVi
     username: row.username,
     role: row.role,
     name: { zh: row.name_zh, en: row.name_en },
-    clinic: row.clinic_code ? { code: row.clinic_code, name: { zh: row.clinic_zh ?? '', en: row.clinic_en ?? '' } } : null,
+    clinic: row.clinic_code
+      ? { code: row.clinic_code, name: { zh: row.clinic_zh ?? '', en: row.clinic_en ?? '' } }
+      : null,
     hospital: row.hospital_code
       ? { code: row.hospital_code, name: { zh: row.hospital_zh ?? '', en: row.hospital_en ?? '' } }
       : null,

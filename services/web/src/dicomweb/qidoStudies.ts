@@ -36,7 +36,8 @@ export function qidoStudies(deps: { db: DbHandle }): Router {
     };
     const limit = Number(param('limit') ?? 100);
     const offset = Number(param('offset') ?? 0);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new ValidationError('limit must be an integer from 1 to 1000');
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new ValidationError('limit must be an integer from 1 to 1000');
     if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('offset must be a non-negative integer');
 
     let q = deps.db.db
@@ -71,7 +72,8 @@ export function qidoStudies(deps: { db: DbHandle }): Router {
     if (accession !== undefined) q = q.where('s.accession_number', '=', accession);
     const date = param('StudyDate', '00080020');
     if (date !== undefined) {
-      if (!DATE_RANGE.test(date)) throw new ValidationError(`StudyDate "${date}" is not YYYYMMDD or a range YYYYMMDD-YYYYMMDD`);
+      if (!DATE_RANGE.test(date))
+        throw new ValidationError(`StudyDate "${date}" is not YYYYMMDD or a range YYYYMMDD-YYYYMMDD`);
       const [from, to] = date.includes('-') ? date.split('-') : [date, date];
       if (from) q = q.where('s.study_date', '>=', from);
       if (to) q = q.where('s.study_date', '<=', to);

@@ -52,6 +52,8 @@ interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT';
   body?: unknown;
   signal?: AbortSignal;
+  /** The login call: its 401 means "wrong password", not "session over". */
+  anonymous?: boolean;
 }
 
 /** Calls the JSON API with the session token; a 401 ends the session everywhere. */
@@ -73,7 +75,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const text = await response.text();
   if (!response.ok) {
     const error = errorFromBody(response.status, response.statusText, text);
-    if (response.status === 401) notifyUnauthorized();
+    if (response.status === 401 && !options.anonymous) notifyUnauthorized();
     throw error;
   }
   return (text === '' ? undefined : JSON.parse(text)) as T;

@@ -2,7 +2,11 @@ import { api } from './client';
 import type { Report, ReportDraft, SlaSummary, StudyDetail, StudyList, StudyStatus, StudySummary, User } from './types';
 
 export function login(username: string, password: string) {
-  return api<{ token: string; user: User }>('/api/auth/login', { method: 'POST', body: { username, password } });
+  return api<{ token: string; user: User }>('/api/auth/login', {
+    method: 'POST',
+    body: { username, password },
+    anonymous: true,
+  });
 }
 
 export function fetchMe(signal?: AbortSignal) {

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs every check: install, build (typecheck and UI), lint, and all tests. As root it installs what
+# the tests need when it is missing (pnpm; Debian's postgresql, redis-server, chromium, dcmtk);
+# otherwise it says what to install. The tests start their own PostgreSQL and Redis (see
+# scripts/test/globalSetup.ts) and never use the machine's. Arguments go to `vitest run`, e.g.
+# `./scripts/test.sh packages/queue` runs only those tests (after the same build and lint).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PNPM_VERSION=10.34.8
+export COREPACK_ENABLE_DOWNLOAD_PROMPT=0
+started=$SECONDS
+
+say() { printf '[test] %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  say "FAILED before the tests could run"
+  exit 1
+}
+
+require_node() {
+  command -v node >/dev/null 2>&1 || die "Node.js is not installed: install Node.js 20.19 or newer (https://nodejs.org)."
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+    die "Node.js $(node --version) is too old: telerad needs 20.19 or newer."
+}
+
+ensure_pnpm() {
+  if command -v pnpm >/dev/null 2>&1 && pnpm --version >/dev/null 2>&1; then return; fi
+  say "installing pnpm ${PNPM_VERSION}"
+  if corepack enable pnpm >/dev/null 2>&1 && pnpm --version >/dev/null 2>&1; then return; fi
+  # corepack is absent, or its shim cannot fetch pnpm (an old corepack cannot verify new releases).
+  corepack disable pnpm >/dev/null 2>&1 || true
+  npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}" >/dev/null ||
+    die "could not install pnpm: run \`npm install -g pnpm@${PNPM_VERSION}\` and try again."
+  hash -r
+}
+
+have_postgres() { compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
+have_command() { command -v "$1" >/dev/null 2>&1; }
+
+# Debian packages the tests need: PostgreSQL server binaries (the tests run a cluster of their own;
+# whatever cluster the package starts is left alone), redis-server, Chromium for the browser tests
+# and dcmtk as a real DICOM peer.
+ensure_system_packages() {
+  local missing=()
+  have_postgres || missing+=(postgresql)
+  have_command redis-server || missing+=(redis-server)
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  have_command storescu || missing+=(dcmtk)
+  ((${#missing[@]} == 0)) && return
+  if [[ $(id -u) -ne 0 ]]; then
+    die "missing: ${missing[*]} — run \`sudo apt-get install -y ${missing[*]}\` and try again."
+  fi
+  say "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+require_node
+ensure_pnpm
+ensure_system_packages
+say "installing dependencies"
+pnpm install --frozen-lockfile || die "pnpm install failed"
+
+# Build, lint and tests each run even when an earlier one failed, so one run reports everything.
+failed=()
+step() {
+  local name=$1
+  shift
+  say "${name}: $*"
+  if ! "$@"; then
+    say "${name} FAILED"
+    failed+=("$name")
+  fi
+}
+step build pnpm build
+step lint pnpm exec biome ci .
+step tests pnpm exec vitest run "$@"
+
+elapsed=$((SECONDS - started))
+if ((${#failed[@]} > 0)); then
+  say "FAILED: ${failed[*]} (after ${elapsed}s)"
+  exit 1
+fi
+say "all passed: build, lint, tests (${elapsed}s)"
