@@ -15,3 +15,7 @@ export class ForbiddenError extends TeleradError {}
 export class NotFoundError extends TeleradError {}
 /** The resource is in a state that does not allow the action (already signed, claimed by another…). */
 export class ConflictError extends TeleradError {}
+/** The request body (or one part of it) is larger than the configured limit. */
+export class PayloadTooLargeError extends ValidationError {}
+/** The request's media type is not one this endpoint accepts. */
+export class UnsupportedMediaTypeError extends ValidationError {}

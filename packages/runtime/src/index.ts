@@ -1,1 +1,3 @@
+export * from './checkHealth.js';
 export * from './openRuntime.js';
+export * from './startOpsServer.js';

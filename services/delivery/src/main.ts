@@ -1,12 +1,15 @@
 import { loadConfig } from '@telerad/config';
-import { openRuntime } from '@telerad/runtime';
+import { openRuntime, startOpsServer } from '@telerad/runtime';
 import { start } from './start.js';
 
 /** Runs report delivery alone. */
 const runtime = await openRuntime(loadConfig());
 const delivery = await start(runtime);
+// /healthz and /metrics on the HTTP port, for the orchestrator and Prometheus.
+const ops = await startOpsServer(runtime, runtime.config.httpPort);
 runtime.logger.info('delivery running');
 const stop = async () => {
+  await ops.stop();
   await delivery.stop();
   await runtime.close();
   process.exit(0);

@@ -1,4 +1,10 @@
-import { isPriority, type Priority, ValidationError } from '@telerad/core';
+import {
+  isPriority,
+  PayloadTooLargeError,
+  type Priority,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '@telerad/core';
 import { DicomParseError } from '@telerad/dicom';
 import { type Request, type Response, Router } from 'express';
 import { sendingClinicOfPrincipal } from './sendingClinic.js';
@@ -7,6 +13,7 @@ import {
   buildStowResponse,
   FAILURE_REASON,
   failureReasonForParseError,
+  MultipartError,
   parseMultipartRelated,
   stowStatus,
 } from './stow/index.js';
@@ -29,8 +36,9 @@ export function createStowRouter(deps: IngestDeps): Router {
     const stored: Stored[] = [];
     const failed: Failed[] = [];
     let index = 0;
-    await parseMultipartRelated(
+    await parseStowBody(
       req,
+      res,
       req.headers['content-type'] ?? '',
       async (part) => {
         index++;
@@ -78,6 +86,29 @@ export function createStowRouter(deps: IngestDeps): Router {
   router.post('/studies', handler);
   router.post('/studies/:study', handler);
   return router;
+}
+
+/**
+ * Runs the multipart parser and turns a body it cannot take into the status PS3.18 names: 415 for a
+ * wrong media type, 413 for a part over the limit, 400 for a malformed body. The rest of an
+ * unreadable body is not read, so the connection closes after the answer.
+ */
+async function parseStowBody(
+  req: Request,
+  res: Response,
+  ...args: Parameters<typeof parseMultipartRelated> extends [unknown, ...infer Rest] ? Rest : never
+): Promise<void> {
+  try {
+    await parseMultipartRelated(req, ...args);
+  } catch (error) {
+    if (!(error instanceof MultipartError)) throw error;
+    res.set('connection', 'close');
+    if (error.kind === 'content-type') throw new UnsupportedMediaTypeError(error.message);
+    if (error.kind === 'too-large') {
+      throw new PayloadTooLargeError(`${error.message}; parts before it were stored, and sending them again is safe`);
+    }
+    throw error;
+  }
 }
 
 function parsePriority(value: unknown): Priority | undefined {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '@telerad/core';
 import { createStowRouter } from '@telerad/ingest';
-import type { Runtime } from '@telerad/runtime';
+import { checkHealth, type Runtime } from '@telerad/runtime';
 import express, { type Express } from 'express';
 import { slaRoutes } from './api/slaRoutes.js';
 import { studyRoutes } from './api/studyRoutes.js';
@@ -25,10 +25,8 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   app.set('trust proxy', 'loopback');
 
   app.get('/healthz', async (_req, res) => {
-    const checks = await Promise.allSettled([deps.db.ping(), deps.redis.ping(), deps.store.ping()]);
-    const [database, redis, storage] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : String(c.reason)));
-    const ok = checks.every((c) => c.status === 'fulfilled');
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', database, redis, storage });
+    const health = await checkHealth(deps);
+    res.status(health.ok ? 200 : 503).json(health.body);
   });
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());

@@ -2,8 +2,10 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
+  PayloadTooLargeError,
   TeleradError,
   UnauthenticatedError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '@telerad/core';
 import type { Logger } from '@telerad/telemetry';
@@ -20,6 +22,8 @@ export function toHttpError(error: unknown): HttpError {
     status,
     body: { error: { code, message } },
   });
+  if (error instanceof PayloadTooLargeError) return make(413, 'too-large', error.message);
+  if (error instanceof UnsupportedMediaTypeError) return make(415, 'unsupported-media-type', error.message);
   if (error instanceof ValidationError) return make(400, 'invalid', error.message);
   if (error instanceof UnauthenticatedError) return make(401, 'unauthenticated', error.message);
   if (error instanceof ForbiddenError) return make(403, 'forbidden', error.message);

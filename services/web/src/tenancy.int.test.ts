@@ -25,7 +25,7 @@ describe('tenancy and bad input', () => {
     (await request(app).post('/api/auth/login').send({ username, password: 'demo' }).expect(200)).body.token as string;
 
   beforeAll(async () => {
-    const t = await testConfig({ database: 'postgres' });
+    const t = await testConfig({ database: 'postgres', env: { TELERAD_MAX_INSTANCE_MB: '0.25' } });
     cleanup = t.cleanup;
     runtime = await openRuntime(t.config);
     app = createApp(runtime);
@@ -110,6 +110,19 @@ describe('tenancy and bad input', () => {
     expect(failed[0]['00000902'].Value[0]).toMatch(/part 2/);
     const allBad = await stow('demo-token-clinic-a', [Buffer.from('garbage')]);
     expect(allBad.status).toBe(409);
+  });
+
+  test('a body that is not multipart/related gets 415; an instance over the size limit gets 413', async () => {
+    const wrongType = await request(app)
+      .post('/dicomweb/studies')
+      .set('authorization', 'Bearer demo-token-clinic-a')
+      .set('content-type', 'application/json')
+      .send('{}');
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body.error.message).toMatch(/multipart\/related/);
+    const big = await stow('demo-token-clinic-a', [createDxInstance({ rows: 512, columns: 512 })]);
+    expect(big.status).toBe(413);
+    expect(big.body.error.message).toMatch(/part 1/);
   });
 
   test('a malformed JSON body gets 400 naming the problem', async () => {
