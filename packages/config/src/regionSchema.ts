@@ -1,4 +1,5 @@
 import { PRIORITIES, ROLES } from '@telerad/core';
+import { isSupportedCharset } from '@telerad/dicom';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
@@ -47,6 +48,13 @@ export const regionSchema = z
             apiTokens: z.array(z.string().min(16, 'API tokens need at least 16 characters')).default([]),
             webhook: z.object({ url: z.url(), secret: webhookSecret }).strict().optional(),
             defaultPriority: z.enum(PRIORITIES).default('outpatient'),
+            /** Assumed when a modality writes no or a wrong Specific Character Set (often GB18030). */
+            defaultCharset: z
+              .string()
+              .refine(isSupportedCharset, {
+                message: 'not a DICOM character set telerad decodes (e.g. GB18030, ISO_IR 192)',
+              })
+              .optional(),
           })
           .strict(),
       )

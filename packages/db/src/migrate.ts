@@ -1,9 +1,13 @@
 import { type Kysely, sql } from 'kysely';
 import { sql0001 } from './migrations/0001_initial.js';
+import { sql0002 } from './migrations/0002_intake.js';
 import type { Database } from './schema.js';
 
 /** Ordered, append-only list of migrations. Never edit one that has shipped; add the next. */
-export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [{ name: '0001_initial', sql: sql0001 }];
+export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
+  { name: '0001_initial', sql: sql0001 },
+  { name: '0002_intake', sql: sql0002 },
+];
 
 /**
  * Applies pending migrations in one transaction under an advisory lock, so several processes starting

@@ -23,6 +23,8 @@ export interface ClinicTable {
   default_priority: Priority;
   webhook_url: string | null;
   webhook_secret: string | null;
+  /** Character set assumed when a modality declares none or a wrong one (e.g. GB18030). */
+  default_charset: string | null;
 }
 
 export interface ClinicAeTitleTable {
@@ -69,6 +71,8 @@ export interface StudyTable {
   patient_name_alphabetic: Generated<string>;
   patient_name_ideographic: Generated<string>;
   patient_name_phonetic: Generated<string>;
+  /** Lower-case search forms of the name: alphabetic, ideographic, pinyin, initials. */
+  patient_name_search: Generated<string>;
   patient_id: Generated<string>;
   patient_sex: Generated<string>;
   patient_birth_date: Generated<string>;
@@ -89,6 +93,8 @@ export interface StudyTable {
   claimed_at: Timestamp | null;
   signed_at: Timestamp | null;
   unassigned_reason: string | null;
+  /** Last time an image arrived after the study was complete (the reader should look again). */
+  late_instance_at: Timestamp | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 

@@ -40,6 +40,7 @@ export async function seedRegion(db: Kysely<Database>, region: Region): Promise<
           default_priority: c.defaultPriority,
           webhook_url: c.webhook?.url ?? null,
           webhook_secret: c.webhook?.secret ?? null,
+          default_charset: c.defaultCharset ?? null,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

@@ -25,13 +25,11 @@ export async function startOpsServer(
       });
       return;
     }
-    res
-      .writeHead(404, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          error: { code: 'not-found', message: 'this service answers GET /healthz and GET /metrics only' },
-        }),
-      );
+    res.writeHead(404, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        error: { code: 'not-found', message: 'this service answers GET /healthz and GET /metrics only' },
+      }),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

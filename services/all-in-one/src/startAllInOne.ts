@@ -1,5 +1,6 @@
 import type { Config } from '@telerad/config';
 import { start as startDelivery } from '@telerad/delivery';
+import { sweepOrphanBlobs } from '@telerad/ingest';
 import { start as startRouter } from '@telerad/router';
 import { openRuntime, type Runtime, type RuntimeOptions } from '@telerad/runtime';
 import { start as startWeb } from '@telerad/web';
@@ -27,6 +28,14 @@ export async function startAllInOne(
     stops.push(() => delivery.stop());
     const web = await startWeb(runtime, { ...(options.host !== undefined ? { host: options.host } : {}) });
     stops.push(() => web.stop());
+    // Hourly: remove stored files whose index row never committed (see sweepOrphanBlobs).
+    const sweep = setInterval(() => {
+      sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000 }).catch((error: unknown) =>
+        runtime.logger.error({ err: error }, 'orphan file sweep failed'),
+      );
+    }, 3_600_000);
+    sweep.unref();
+    stops.push(async () => clearInterval(sweep));
     return {
       runtime,
       url: web.url,

@@ -1,3 +1,4 @@
 export * from './sendingClinic.js';
 export * from './storeInstance.js';
 export * from './stowRoute.js';
+export * from './sweepOrphanBlobs.js';

@@ -5,6 +5,7 @@ import { type InstanceMeta, parseInstance } from '@telerad/dicom';
 import { scheduleStableCheck } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { sql } from 'kysely';
+import { patientNameSearch } from './patientNameSearch.js';
 
 export type IngestDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config'>;
 
@@ -51,10 +52,10 @@ export const blobKeyOf = (m: Pick<InstanceMeta, 'studyInstanceUid' | 'seriesInst
 export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: IntakeSource): Promise<StoredInstance> {
   const clinic = await deps.db.db
     .selectFrom('clinic')
-    .select(['id', 'code', 'hospital_id', 'default_priority'])
+    .select(['id', 'code', 'hospital_id', 'default_priority', 'default_charset'])
     .where('id', '=', source.clinicId)
     .executeTakeFirstOrThrow();
-  const meta = parseInstance(bytes);
+  const meta = parseInstance(bytes, clinic.default_charset === null ? {} : { defaultCharset: clinic.default_charset });
   if (source.expectedStudyInstanceUid !== undefined && meta.studyInstanceUid !== source.expectedStudyInstanceUid) {
     throw new InstanceRejectedError(
       `instance belongs to study ${meta.studyInstanceUid}, not to ${source.expectedStudyInstanceUid} named in the URL`,
@@ -90,6 +91,7 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
         patient_name_alphabetic: meta.patientName.alphabetic,
         patient_name_ideographic: meta.patientName.ideographic,
         patient_name_phonetic: meta.patientName.phonetic,
+        patient_name_search: patientNameSearch(meta.patientName),
         patient_id: meta.patientId,
         patient_sex: meta.patientSex,
         patient_birth_date: meta.patientBirthDate,
@@ -171,6 +173,8 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
         instance_count: eb('instance_count', '+', 1),
         last_instance_at: now,
         updated_at: now,
+        // An image after the study was complete: the radiologist's worklist marks it as updated.
+        ...(row.status === 'receiving' ? {} : { late_instance_at: now }),
         // Modalities in Study (0008,0061): each modality once, backslash-separated.
         modalities: sql<string>`CASE
           WHEN modalities = '' THEN ${meta.modality}::text

@@ -28,6 +28,7 @@ export function selectStudySummaries(db: DbHandle) {
       's.signed_at',
       's.claimed_at',
       's.unassigned_reason',
+      's.late_instance_at',
       'c.code as clinic_code',
       'c.name_zh as clinic_zh',
       'c.name_en as clinic_en',
@@ -78,6 +79,8 @@ export interface StudySummary {
   assignedTo: string | null;
   assignedToName: { zh: string; en: string } | null;
   unassignedReason: string | null;
+  /** An image arrived after the study was complete: look again. */
+  lateInstanceAt: string | null;
   critical: boolean;
   deliveryStatus: 'none' | 'pending' | 'delivered' | 'failed';
 }
@@ -107,7 +110,21 @@ export function toStudySummary(row: StudySummaryRow): StudySummary {
     assignedTo: row.assignee_username,
     assignedToName: row.assignee_username === null ? null : { zh: row.assignee_zh ?? '', en: row.assignee_en ?? '' },
     unassignedReason: row.unassigned_reason,
+    lateInstanceAt: iso(row.late_instance_at),
     critical: row.critical === true,
     deliveryStatus: (row.delivery_status ?? 'none') as StudySummary['deliveryStatus'],
   };
+}
+
+/**
+ * Turns what staff type into a LIKE pattern over the name's search forms (see patientNameSearch):
+ * "wxd", "wang", "王小东" or a DICOM wildcard "wang*" / "w?d". Plain text matches anywhere in a
+ * form; with a wildcard the whole form must match.
+ */
+export function nameSearchCondition(query: string) {
+  const q = query.trim().toLowerCase();
+  const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const wildcard = /[*?]/.test(q);
+  const pattern = wildcard ? escaped.replace(/\*/g, '%').replace(/\?/g, '_') : `%${escaped}%`;
+  return sql<boolean>`EXISTS (SELECT 1 FROM unnest(string_to_array(s.patient_name_search, ' ')) AS form WHERE form LIKE ${pattern})`;
 }

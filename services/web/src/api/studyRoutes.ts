@@ -6,7 +6,7 @@ import { principalOf } from '../auth/authenticate.js';
 import { parseBody } from '../parseBody.js';
 import { claimStudy, releaseStudy, saveDraft, signReport, submitStudy } from './studyActions.js';
 import { loadStudyDetail } from './studyDetail.js';
-import { selectStudySummaries, toStudySummary } from './studyQueries.js';
+import { nameSearchCondition, selectStudySummaries, toStudySummary } from './studyQueries.js';
 import { radiologistOf, requireRole } from './tenancy.js';
 
 type Deps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config'>;
@@ -21,6 +21,8 @@ const reportBody = z
 
 const listQuery = z.object({
   status: z.enum(STUDY_STATUSES).optional(),
+  /** Patient name, pinyin or initials (see nameSearchCondition), or a patient ID. */
+  q: z.string().trim().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
@@ -45,9 +47,11 @@ export function studyRoutes(deps: Deps): Router {
   router.get('/studies', async (req, res) => {
     const principal = principalOf(res);
     const query = listQuery.safeParse(req.query);
-    const { status, limit } = query.success ? query.data : parseBody(listQuery, req.query);
+    const { status, limit, q: search } = query.success ? query.data : parseBody(listQuery, req.query);
     let q = selectStudySummaries(deps.db).orderBy('s.received_at', 'desc').limit(limit);
     if (status !== undefined) q = q.where('s.status', '=', status);
+    if (search !== undefined)
+      q = q.where((eb) => eb.or([nameSearchCondition(search), eb('s.patient_id', '=', search)]));
     if (principal.kind === 'clinic') q = q.where('s.clinic_id', '=', principal.clinicId);
     else if (principal.role === 'radiographer') q = q.where('s.clinic_id', '=', principal.clinicId ?? '');
     else if (principal.role === 'radiologist') q = q.where('s.hospital_id', '=', principal.hospitalId ?? '');

@@ -1,6 +1,7 @@
 import { ValidationError } from '@telerad/core';
 import type { DbHandle } from '@telerad/db';
 import { type Request, type Response, Router } from 'express';
+import { nameSearchCondition } from '../api/studyQueries.js';
 import { principalOf } from '../auth/authenticate.js';
 
 type DicomJson = Record<string, { vr: string; Value?: unknown[] }>;
@@ -20,8 +21,8 @@ const DATE_RANGE = /^(\d{8})?-(\d{8})?$|^\d{8}$/;
 
 /**
  * QIDO-RS study search (PS3.18 §10.6), scoped to the studies the caller may see. Matching on
- * StudyInstanceUID, PatientID, AccessionNumber (exact) and StudyDate (single date or range), with
- * limit and offset; the full matching model arrives with the imaging work.
+ * StudyInstanceUID, PatientID, AccessionNumber (exact), StudyDate (single date or range) and
+ * PatientName (any name group, pinyin or initials, with * and ? wildcards), with limit and offset; the full matching model arrives with the imaging work.
  */
 export function qidoStudies(deps: { db: DbHandle }): Router {
   const router = Router();
@@ -66,6 +67,8 @@ export function qidoStudies(deps: { db: DbHandle }): Router {
 
     const uid = param('StudyInstanceUID', '0020000D');
     if (uid !== undefined) q = q.where('s.study_instance_uid', 'in', uid.split(','));
+    const patientName = param('PatientName', '00100010');
+    if (patientName !== undefined) q = q.where(nameSearchCondition(patientName));
     const patientId = param('PatientID', '00100020');
     if (patientId !== undefined) q = q.where('s.patient_id', '=', patientId);
     const accession = param('AccessionNumber', '00080050');
