@@ -33,7 +33,7 @@ export function slaRoutes(deps: { db: DbHandle }): Router {
   const router = Router();
   router.get('/sla/summary', async (req, res) => {
     requireRole(principalOf(res), 'admin');
-    const q = parseBody(summaryQuery, req.query);
+    const q = parseBody(summaryQuery, req.query, 'query');
     const to = q.to === undefined ? new Date() : new Date(q.to);
     const from = q.from === undefined ? new Date(to.getTime() - 7 * 24 * 3600_000) : new Date(q.from);
     const result = await sql<SummaryRow>`

@@ -1,16 +1,17 @@
 import { ConflictError, nextStudyStatus, type Principal, ValidationError } from '@telerad/core';
 import { type Database, type Report, recordAudit } from '@telerad/db';
+import { sendingClinicOfPrincipal } from '@telerad/ingest';
 import { cancelSlaTimers, enqueueDelivery, enqueueRoute } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { sql, type Transaction } from 'kysely';
 import { loadStudyForUpdate } from './loadStudyForUpdate.js';
-import { radiologistOf, sendingClinicOf } from './tenancy.js';
+import { radiologistOf } from './tenancy.js';
 
 type Deps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config'>;
 
 /** The clinic says the study is complete: the SLA clock starts now and the router takes it. */
 export async function submitStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
-  sendingClinicOf(principal);
+  sendingClinicOfPrincipal(principal);
   const changed = await deps.db.db.transaction().execute(async (trx) => {
     const study = await loadStudyForUpdate(trx, principal, studyId);
     if (study.status !== 'receiving') return false; // already complete: submitting twice is harmless

@@ -46,8 +46,7 @@ export function studyRoutes(deps: Deps): Router {
   /** Studies the caller may see, newest first. */
   router.get('/studies', async (req, res) => {
     const principal = principalOf(res);
-    const query = listQuery.safeParse(req.query);
-    const { status, limit, q: search } = query.success ? query.data : parseBody(listQuery, req.query);
+    const { status, limit, q: search } = parseBody(listQuery, req.query, 'query');
     let q = selectStudySummaries(deps.db).orderBy('s.received_at', 'desc').limit(limit);
     if (status !== undefined) q = q.where('s.status', '=', status);
     if (search !== undefined)

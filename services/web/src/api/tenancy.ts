@@ -25,13 +25,6 @@ export function assertCanSee(principal: Principal, study: Owned): void {
   if (!canSee(principal, study)) throw new ForbiddenError('this study belongs to another clinic or hospital');
 }
 
-/** The clinic a caller sends studies for, or a 403 for callers who do not send studies. */
-export function sendingClinicOf(principal: Principal): string {
-  if (principal.kind === 'clinic') return principal.clinicId;
-  if (principal.role === 'radiographer' && principal.clinicId !== null) return principal.clinicId;
-  throw new ForbiddenError('only a clinic (API token) or its radiographer can send or submit studies');
-}
-
 export function radiologistOf(principal: Principal): { userId: string; hospitalId: string } {
   if (principal.kind === 'user' && principal.role === 'radiologist' && principal.hospitalId !== null) {
     return { userId: principal.userId, hospitalId: principal.hospitalId };

@@ -18,8 +18,7 @@ export function loginRoutes(deps: { db: DbHandle; sessionTtlMs: number }): Route
       .select(['id', 'password_hash'])
       .where('username', '=', username.toLowerCase())
       .executeTakeFirst();
-    // Verify against a hash even for unknown users would equalise timing; argon2 verify of the real
-    // hash is the slow path we keep for known users only, and the message is the same either way.
+    // One message for an unknown user and a wrong password, so a login form cannot list users.
     const ok = user !== undefined && (await verify(user.password_hash, password));
     if (!ok || user === undefined) throw new UnauthenticatedError('wrong username or password');
     const token = newToken();
