@@ -45,7 +45,7 @@ export function selectStudySummaries(db: DbHandle) {
       eb
         .selectFrom('delivery as d')
         .select(
-          sql<string>`CASE WHEN bool_or(d.status = 'failed') THEN 'failed' WHEN bool_or(d.status = 'pending') THEN 'pending' ELSE 'delivered' END`.as(
+          sql<string>`CASE WHEN count(*) = 0 THEN 'none' WHEN bool_or(d.status = 'failed') THEN 'failed' WHEN bool_or(d.status = 'pending') THEN 'pending' ELSE 'delivered' END`.as(
             'delivery_status',
           ),
         )

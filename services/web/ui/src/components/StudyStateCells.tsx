@@ -46,7 +46,9 @@ export function ReportStateCell({ study }: { study: StudySummary }) {
 
 export function DeliveryStateCell({ study }: { study: StudySummary }) {
   const { t } = useTranslation();
-  if (study.deliveryStatus === 'none') return <span className="muted">—</span>;
+  // A report goes out only once signed: before that there is nothing delivered, whatever the list
+  // says (the API's summary has answered "delivered" for a study without any delivery row).
+  if (study.status !== 'signed' || study.deliveryStatus === 'none') return <span className="muted">—</span>;
   return (
     <span className={`delivery delivery-${study.deliveryStatus}`} data-delivery={study.deliveryStatus}>
       {t(`delivery.${study.deliveryStatus}`)}
