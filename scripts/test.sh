@@ -47,6 +47,7 @@ ensure_system_packages() {
   have_command redis-server || missing+=(redis-server)
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   have_command storescu || missing+=(dcmtk)
+  have_command gdcmconv || missing+=(libgdcm-tools)
   ((${#missing[@]} == 0)) && return
   if [[ $(id -u) -ne 0 ]]; then
     die "missing: ${missing[*]} — run \`sudo apt-get install -y ${missing[*]}\` and try again."

@@ -14,6 +14,7 @@ process.stdout.write(
     `telerad is running — 远程阅片平台已启动`,
     `  open        http://localhost:${app.port}/`,
     `  DICOMweb    http://localhost:${app.port}/dicomweb  (STOW-RS: POST /dicomweb/studies?priority=emergency)`,
+    `  C-STORE     port ${app.dicomPort}, AE ${runtime.region.aeTitle} (${runtime.region.aeTitle}_STAT for emergencies)`,
     `  region      ${runtime.region.region.name.zh} / ${runtime.region.region.name.en}`,
     `  database    ${database}; objects in ${storage}; data dir ${config.dataDir}`,
     `  logins      ${users}${config.regionFile.endsWith('region.demo.yaml') ? ' — password "demo"' : ''}`,

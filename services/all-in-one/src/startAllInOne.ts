@@ -1,6 +1,6 @@
 import type { Config } from '@telerad/config';
 import { start as startDelivery } from '@telerad/delivery';
-import { sweepOrphanBlobs } from '@telerad/ingest';
+import { scheduleOrphanSweep, startCStoreScp } from '@telerad/ingest';
 import { start as startRouter } from '@telerad/router';
 import { openRuntime, type Runtime, type RuntimeOptions } from '@telerad/runtime';
 import { start as startWeb } from '@telerad/web';
@@ -9,6 +9,8 @@ export interface AllInOne {
   runtime: Runtime;
   url: string;
   port: number;
+  /** The C-STORE SCP's port. */
+  dicomPort: number;
   /** Runs the router's reconciliation pass now. */
   reconcileNow(): Promise<void>;
   stop(): Promise<void>;
@@ -26,20 +28,21 @@ export async function startAllInOne(
     stops.push(() => router.stop());
     const delivery = await startDelivery(runtime);
     stops.push(() => delivery.stop());
+    const scp = await startCStoreScp(runtime, {
+      port: config.dicomPort,
+      ...(options.host !== undefined ? { host: options.host } : {}),
+    });
+    stops.push(() => scp.stop());
     const web = await startWeb(runtime, { ...(options.host !== undefined ? { host: options.host } : {}) });
     stops.push(() => web.stop());
-    // Hourly: remove stored files whose index row never committed (see sweepOrphanBlobs).
-    const sweep = setInterval(() => {
-      sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000 }).catch((error: unknown) =>
-        runtime.logger.error({ err: error }, 'orphan file sweep failed'),
-      );
-    }, 3_600_000);
-    sweep.unref();
-    stops.push(async () => clearInterval(sweep));
+    // Hourly: remove stored files whose index row never committed.
+    const stopSweep = scheduleOrphanSweep(runtime);
+    stops.push(async () => stopSweep());
     return {
       runtime,
       url: web.url,
       port: web.port,
+      dicomPort: scp.port,
       reconcileNow: () => router.reconcileNow(),
       async stop() {
         for (const stop of stops.reverse()) await stop();

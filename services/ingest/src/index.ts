@@ -1,3 +1,4 @@
+export * from './dimse/index.js';
 export * from './sendingClinic.js';
 export * from './storeInstance.js';
 export * from './stowRoute.js';

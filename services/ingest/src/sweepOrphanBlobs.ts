@@ -36,3 +36,17 @@ export async function sweepOrphanBlobs(
   await flush();
   return { examined, deleted };
 }
+
+/** Runs the sweep every `everyMs` (hourly by default) until the returned function is called. */
+export function scheduleOrphanSweep(
+  deps: Pick<IngestDeps, 'db' | 'store' | 'logger'>,
+  options: { everyMs?: number; olderThanMs?: number } = {},
+): () => void {
+  const timer = setInterval(() => {
+    sweepOrphanBlobs(deps, { olderThanMs: options.olderThanMs ?? 3_600_000 }).catch((error: unknown) =>
+      deps.logger.error({ err: error }, 'orphan file sweep failed'),
+    );
+  }, options.everyMs ?? 3_600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
