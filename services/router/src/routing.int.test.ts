@@ -3,6 +3,7 @@ import { openRuntime, type Runtime } from '@telerad/runtime';
 import { testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RouterService, start } from './start.js';
+import { insertReadyStudy } from './testing/insertReadyStudy.js';
 
 /** Assignment against real PostgreSQL and Redis: least weighted load, and nobody on duty. */
 describe('routing', () => {
@@ -44,25 +45,9 @@ describe('routing', () => {
     throw new Error('condition not met in time');
   };
   async function readyStudy(priority: 'emergency' | 'outpatient' | 'inpatient'): Promise<string> {
-    const clinic = await db()
-      .selectFrom('clinic')
-      .select(['id', 'hospital_id'])
-      .where('code', '=', 'clinic-b')
-      .executeTakeFirstOrThrow();
-    const row = await db()
-      .insertInto('study')
-      .values({
-        study_instance_uid: `2.25.${Date.now()}${Math.floor(Math.random() * 1e9)}`,
-        clinic_id: clinic.id,
-        hospital_id: clinic.hospital_id,
-        priority,
-        status: 'ready',
-        ready_at: new Date(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await enqueueRoute(runtime.queues, row.id, 'submitted');
-    return row.id;
+    const id = await insertReadyStudy(db(), 'clinic-b', priority);
+    await enqueueRoute(runtime.queues, id, 'submitted');
+    return id;
   }
 
   test('with only rad1 on duty, an inpatient study goes to rad1 with target 60 and limit 120 minutes', async () => {

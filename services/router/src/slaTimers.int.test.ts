@@ -4,6 +4,7 @@ import { testConfig } from '@telerad/testkit';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type RouterService, start } from './start.js';
+import { insertReadyStudy } from './testing/insertReadyStudy.js';
 
 /**
  * SLA timers against real Redis and PostgreSQL, with two router processes at once and an emergency
@@ -41,26 +42,10 @@ describe('SLA timers with two routers', () => {
   const db = () => (runtimes[0] as Runtime).db.db;
 
   async function readyStudy(priority: 'emergency' | 'outpatient'): Promise<string> {
-    const clinic = await db()
-      .selectFrom('clinic')
-      .select(['id', 'hospital_id'])
-      .where('code', '=', 'clinic-a')
-      .executeTakeFirstOrThrow();
-    const row = await db()
-      .insertInto('study')
-      .values({
-        study_instance_uid: `2.25.${Date.now()}${Math.floor(Math.random() * 1e9)}`,
-        clinic_id: clinic.id,
-        hospital_id: clinic.hospital_id,
-        priority,
-        status: 'ready',
-        ready_at: new Date(),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertReadyStudy(db(), 'clinic-a', priority);
     // Both routers are asked; the deterministic job id makes it one job.
-    for (const r of runtimes) await enqueueRoute(r.queues, row.id, 'submitted');
-    return row.id;
+    for (const r of runtimes) await enqueueRoute(r.queues, id, 'submitted');
+    return id;
   }
 
   const events = async (studyId: string) =>

@@ -82,17 +82,7 @@ export async function saveDraft(
 ): Promise<Report> {
   const me = radiologistOf(principal);
   return deps.db.db.transaction().execute(async (trx) => {
-    const study = await loadStudyForUpdate(trx, principal, studyId);
-    if (study.status === 'signed') throw new ConflictError('the report is signed; a signed report cannot be edited');
-    if (study.status !== 'reading' || study.assigned_to !== me.userId) {
-      throw new ConflictError('claim the study before writing its report');
-    }
-    const draft = await trx
-      .selectFrom('report')
-      .selectAll()
-      .where('study_id', '=', studyId)
-      .where('status', '=', 'draft')
-      .executeTakeFirst();
+    const { draft } = await loadDraftForReader(trx, principal, studyId, me.userId, 'write');
     if (draft !== undefined) {
       return trx
         .updateTable('report')
@@ -121,17 +111,7 @@ export async function saveDraft(
 export async function signReport(deps: Deps, principal: Principal, studyId: string): Promise<Report> {
   const me = radiologistOf(principal);
   const result = await deps.db.db.transaction().execute(async (trx) => {
-    const study = await loadStudyForUpdate(trx, principal, studyId);
-    if (study.status === 'signed') throw new ConflictError('the report is already signed');
-    if (study.status !== 'reading' || study.assigned_to !== me.userId) {
-      throw new ConflictError('claim the study before signing its report');
-    }
-    const draft = await trx
-      .selectFrom('report')
-      .selectAll()
-      .where('study_id', '=', studyId)
-      .where('status', '=', 'draft')
-      .executeTakeFirst();
+    const { study, draft } = await loadDraftForReader(trx, principal, studyId, me.userId, 'sign');
     if (draft === undefined) throw new ConflictError('there is no draft to sign; save the report first');
     if (draft.impression.trim() === '')
       throw new ValidationError('the impression (诊断意见) is empty; a report needs one');
@@ -181,6 +161,35 @@ export async function signReport(deps: Deps, principal: Principal, studyId: stri
   if (deliveryId !== undefined) await enqueueDelivery(deps.queues, deliveryId, deps.config.deliveryRetryDelaysMs);
   deps.logger.info({ studyId, reportVersion: report.version }, 'report signed');
   return report;
+}
+
+/**
+ * The study, locked, and its current draft, for the radiologist who is reading it. A signed report
+ * is never edited in place; only the reader writes or signs.
+ */
+async function loadDraftForReader(
+  trx: Transaction<Database>,
+  principal: Principal,
+  studyId: string,
+  readerId: string,
+  action: 'write' | 'sign',
+) {
+  const study = await loadStudyForUpdate(trx, principal, studyId);
+  if (study.status === 'signed') {
+    throw new ConflictError(
+      action === 'write' ? 'the report is signed; a signed report cannot be edited' : 'the report is already signed',
+    );
+  }
+  if (study.status !== 'reading' || study.assigned_to !== readerId) {
+    throw new ConflictError(`claim the study before ${action === 'write' ? 'writing' : 'signing'} its report`);
+  }
+  const draft = await trx
+    .selectFrom('report')
+    .selectAll()
+    .where('study_id', '=', studyId)
+    .where('status', '=', 'draft')
+    .executeTakeFirst();
+  return { study, draft };
 }
 
 function audit(
