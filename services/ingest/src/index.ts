@@ -3,3 +3,4 @@ export * from './sendingClinic.js';
 export * from './storeInstance.js';
 export * from './stowRoute.js';
 export * from './sweepOrphanBlobs.js';
+export * from './tus/index.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '@telerad/core';
-import { createStowRouter } from '@telerad/ingest';
+import { createStowRouter, createTusRouter } from '@telerad/ingest';
 import { checkHealth, type Runtime } from '@telerad/runtime';
 import express, { type Express } from 'express';
 import { slaRoutes } from './api/slaRoutes.js';
@@ -36,6 +36,7 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   api.use(express.json({ limit: '1mb' }));
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
   api.use(authenticate(deps.db));
+  api.use('/uploads', createTusRouter(deps, { uploadDir: path.join(deps.config.dataDir, 'uploads') }));
   api.get('/me', async (_req, res) => {
     const principal = principalOf(res);
     if (principal.kind === 'clinic') {

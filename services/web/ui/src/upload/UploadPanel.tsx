@@ -1,37 +1,44 @@
-import { useMemo } from 'react';
+import { type DragEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PRIORITIES, type Priority } from '../api/types';
 import { Notice } from '../components/Notice';
 import { formatBytes } from '../format/format';
 import { LIMIT_MINUTES } from '../format/sla';
-import type { FileResult } from './matchFileResults';
+import { entriesOfDrop, pickedFromList, walkEntries } from './droppedFiles';
 import { SubmitOutcomes } from './SubmitOutcomes';
 import { UploadFileList } from './UploadFileList';
 import { UploadProgress } from './UploadProgress';
-import { useUpload } from './useUpload';
+import { isFinished, useUpload } from './useUpload';
 
-/** Send a study from the browser: files or a folder, a priority, one STOW-RS request, then submit. */
+/**
+ * Send a study from the browser: drop files or a folder (or pick them), a priority, then resumable
+ * uploads file by file; a cut link resumes by itself. Then "study complete" starts the report clock.
+ */
 export function UploadPanel({ onSubmitted }: { onSubmitted: () => void }) {
   const { t, i18n } = useTranslation();
   const upload = useUpload();
   const { state, selection, priority } = upload;
+  const [dragging, setDragging] = useState(false);
   const uploading = state.phase === 'uploading';
   const toSend = selection.filter((f) => f.skipped === null);
   const totalBytes = toSend.reduce((sum, f) => sum + f.file.size, 0);
-  const results = useMemo(() => {
-    const map = new Map<File, FileResult>();
-    state.sent.forEach((f, i) => {
-      const result = state.results[i];
-      if (result) map.set(f.file, result);
-    });
-    return map;
-  }, [state.sent, state.results]);
-  const storedCount = state.results.filter((r) => r.state === 'stored').length;
-  const failedCount = state.results.length - storedCount;
+  const storedCount = state.files.filter((p) => p.status === 'stored' || p.status === 'duplicate').length;
+  const refusedCount = state.files.filter((p) => p.status === 'refused').length;
+  const unsent = state.files.filter((p) => !isFinished(p.status)).length;
+  const offline = uploading && state.files.some((p) => p.status === 'offline');
 
   const submit = async () => {
     await upload.submit();
     onSubmitted();
+  };
+
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    if (uploading) return;
+    // The entries must be taken while the event lasts; walking the folders can come after.
+    const { entries, loose } = entriesOfDrop(event.dataTransfer);
+    void walkEntries(entries).then((walked) => upload.choose([...pickedFromList(loose), ...walked]));
   };
 
   return (
@@ -40,7 +47,22 @@ export function UploadPanel({ onSubmitted }: { onSubmitted: () => void }) {
         <h2 id="upload-title">{t('upload.title')}</h2>
         <span className="muted">{t('upload.hint')}</span>
       </div>
-      <div className="upload-controls">
+      <section
+        className={`drop-zone${dragging ? ' drop-active' : ''}${uploading ? ' drop-disabled' : ''}`}
+        data-testid="upload-drop"
+        aria-label={t('upload.drop')}
+        onDragOver={(event) => {
+          event.preventDefault();
+          event.dataTransfer.dropEffect = uploading ? 'none' : 'copy';
+          if (!uploading) setDragging(true);
+        }}
+        onDragLeave={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false);
+        }}
+        onDrop={onDrop}
+      >
+        <span className="drop-text">{dragging ? t('upload.dropRelease') : t('upload.drop')}</span>
+        <span className="drop-or muted">{t('upload.dropOr')}</span>
         <label className={`button file-button${uploading ? ' disabled' : ''}`}>
           {t('upload.chooseFiles')}
           <input
@@ -50,7 +72,7 @@ export function UploadPanel({ onSubmitted }: { onSubmitted: () => void }) {
             data-testid="upload-files"
             disabled={uploading}
             onChange={(event) => {
-              void upload.choose(event.target.files);
+              if (event.target.files) void upload.choose(pickedFromList(event.target.files));
               event.target.value = '';
             }}
           />
@@ -68,11 +90,13 @@ export function UploadPanel({ onSubmitted }: { onSubmitted: () => void }) {
               input?.setAttribute('webkitdirectory', '');
             }}
             onChange={(event) => {
-              void upload.choose(event.target.files);
+              if (event.target.files) void upload.choose(pickedFromList(event.target.files));
               event.target.value = '';
             }}
           />
         </label>
+      </section>
+      <div className="upload-controls">
         <span className="selection-summary">
           {selection.length === 0
             ? t('upload.noneChosen')
@@ -103,39 +127,40 @@ export function UploadPanel({ onSubmitted }: { onSubmitted: () => void }) {
             type="button"
             className={`button ${priority === 'emergency' ? 'button-danger' : 'button-primary'}`}
             data-testid="upload-submit"
-            disabled={toSend.length === 0 || state.phase === 'done'}
+            disabled={unsent === 0}
             onClick={() => void upload.start()}
           >
-            {priority === 'emergency' ? t('upload.sendEmergency') : t('upload.send')}
+            {state.phase === 'cancelled'
+              ? t('upload.resume')
+              : priority === 'emergency'
+                ? t('upload.sendEmergency')
+                : t('upload.send')}
           </button>
         )}
       </div>
       {priority === 'emergency' && <div className="emergency-strip">{t('upload.emergencyNote')}</div>}
-      <UploadProgress state={state} />
-      {state.phase === 'error' && state.error && (
-        <Notice kind="error">{t('upload.requestFailed', { message: state.error })}</Notice>
-      )}
+      <UploadProgress state={state} files={selection} />
+      {offline && <Notice kind="warning">{t('upload.offlineNotice')}</Notice>}
       {state.phase === 'cancelled' && <Notice kind="warning">{t('upload.cancelled')}</Notice>}
       {state.phase === 'done' && (
         <div
-          className={`upload-summary ${failedCount === 0 ? 'summary-ok' : storedCount === 0 ? 'summary-failed' : 'summary-partial'}`}
+          className={`upload-summary ${refusedCount === 0 ? 'summary-ok' : storedCount === 0 ? 'summary-failed' : 'summary-partial'}`}
           data-testid="upload-result"
-          data-http-status={state.httpStatus ?? undefined}
           data-stored={storedCount}
-          data-failed={failedCount}
+          data-failed={refusedCount}
           role="status"
         >
-          {failedCount === 0
+          {refusedCount === 0
             ? t('upload.allStored', { count: storedCount })
             : storedCount === 0
-              ? t('upload.allFailed', { count: failedCount })
-              : t('upload.someFailed', { stored: storedCount, failed: failedCount })}
+              ? t('upload.allFailed', { count: refusedCount })
+              : t('upload.someFailed', { stored: storedCount, failed: refusedCount })}
         </div>
       )}
-      <UploadFileList files={selection} results={results} phase={state.phase} />
-      {(upload.studyUids.length > 0 || failedCount > 0 || upload.submitted) && !uploading && (
+      <UploadFileList files={selection} progress={state.files} />
+      {(upload.studyIds.length > 0 || refusedCount > 0 || upload.submitted) && !uploading && (
         <div className="upload-actions">
-          {upload.studyUids.length > 0 && (
+          {upload.studyIds.length > 0 && (
             <button
               type="button"
               className="button button-primary button-large"
@@ -146,9 +171,9 @@ export function UploadPanel({ onSubmitted }: { onSubmitted: () => void }) {
               {upload.submitting ? t('upload.submitting') : t('upload.submitComplete')}
             </button>
           )}
-          {failedCount > 0 && state.phase === 'done' && (
-            <button type="button" className="button" onClick={upload.retryFailed}>
-              {t('upload.retryFailed', { count: failedCount })}
+          {refusedCount > 0 && state.phase === 'done' && (
+            <button type="button" className="button" onClick={() => void upload.retryFailed()}>
+              {t('upload.retryFailed', { count: refusedCount })}
             </button>
           )}
           <button type="button" className="button button-quiet" onClick={upload.reset}>
@@ -156,7 +181,7 @@ export function UploadPanel({ onSubmitted }: { onSubmitted: () => void }) {
           </button>
         </div>
       )}
-      {upload.studyUids.length > 0 && !upload.submitted && state.phase === 'done' && (
+      {upload.studyIds.length > 0 && !upload.submitted && state.phase === 'done' && (
         <p className="muted small">{t('upload.submitHint')}</p>
       )}
       {upload.submitError && <Notice kind="error">{upload.submitError}</Notice>}

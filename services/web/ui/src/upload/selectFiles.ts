@@ -1,8 +1,9 @@
+import type { PickedFile } from './droppedFiles';
 import { DICOMDIR_SOP_CLASS, readFileMeta } from './readFileMeta';
 
 export interface SelectedFile {
   file: File;
-  /** The path inside a chosen folder, or the file name. */
+  /** The path inside a chosen or dropped folder, or the file name. */
   name: string;
   sopInstanceUid: string | null;
   /** Why the file is not sent: a DICOMDIR index or a hidden system file from a folder. */
@@ -10,13 +11,13 @@ export interface SelectedFile {
 }
 
 /** Reads each file's UIDs and sets aside what a DR folder carries besides images. */
-export async function selectFiles(list: FileList | readonly File[]): Promise<SelectedFile[]> {
-  const files = Array.from(list);
+export async function selectFiles(picked: readonly PickedFile[]): Promise<SelectedFile[]> {
   return Promise.all(
-    files.map(async (file) => {
-      const name = file.webkitRelativePath || file.name;
+    picked.map(async ({ file, path }) => {
+      const name = path || file.name;
       const base = file.name;
-      if (base.startsWith('.') || base.toLowerCase() === 'thumbs.db') {
+      const hiddenFolder = name.split('/').some((part) => part.startsWith('.'));
+      if (hiddenFolder || base.toLowerCase() === 'thumbs.db' || base.toLowerCase() === 'desktop.ini') {
         return { file, name, sopInstanceUid: null, skipped: 'hidden' as const };
       }
       let meta = null;

@@ -1,109 +1,216 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import type { Priority } from '../api/types';
-import { buildStowBody } from './buildStowBody';
-import { type FileResult, matchFileResults } from './matchFileResults';
-import { parseStowResponse } from './parseStowResponse';
+import type { PickedFile } from './droppedFiles';
 import { type SelectedFile, selectFiles } from './selectFiles';
-import { type StowProgress, sendStow, UploadAbortedError } from './sendStow';
+import { sha256File } from './sha256';
 import { type SubmitOutcome, submitStudies } from './submitStudies';
+import { forgetExpiredUploads, type UploadRefusal, type UploadStored, uploadFile } from './tusUpload';
 
-export type UploadPhase = 'idle' | 'uploading' | 'done' | 'error' | 'cancelled';
+/** Two files at a time: a weak uplink is shared, and one slow file does not hold up the rest. */
+const PARALLEL = 2;
+
+export type UploadPhase = 'idle' | 'uploading' | 'done' | 'cancelled';
+
+export type FileStatus =
+  | 'skipped'
+  | 'waiting'
+  | 'hashing'
+  | 'sending'
+  /** The link dropped: waiting for it, then on from where the server stopped. */
+  | 'offline'
+  /** Every byte sent; the server checks and stores the file. */
+  | 'storing'
+  | 'stored'
+  | 'duplicate'
+  | 'refused'
+  | 'cancelled';
+
+export interface FileProgress {
+  status: FileStatus;
+  /** Bytes the server has, or that are on their way. */
+  sent: number;
+  /** Where sending resumed: an earlier attempt (or a page before a reload) had sent this much. */
+  resumedFrom: number | null;
+  result: UploadStored | null;
+  error: UploadRefusal | null;
+}
 
 export interface UploadState {
   phase: UploadPhase;
-  progress: (StowProgress & { startedAt: number }) | null;
-  /** Per sent file, in the order of `sent`. */
-  results: FileResult[];
-  sent: SelectedFile[];
-  httpStatus: number | null;
-  error: string | null;
+  /** One per selected file, same order. */
+  files: FileProgress[];
+  startedAt: number | null;
 }
 
-const initial: UploadState = { phase: 'idle', progress: null, results: [], sent: [], httpStatus: null, error: null };
+const DONE: readonly FileStatus[] = ['stored', 'duplicate', 'refused', 'skipped'];
+
+function fresh(selection: readonly SelectedFile[]): FileProgress[] {
+  return selection.map((f) => ({
+    status: f.skipped ? 'skipped' : 'waiting',
+    sent: 0,
+    resumedFrom: null,
+    result: null,
+    error: null,
+  }));
+}
+
+export function isFinished(status: FileStatus): boolean {
+  return DONE.includes(status);
+}
 
 /**
- * The upload form's state: chosen files, priority, one STOW-RS request at a time with progress and
- * per-file outcome, and the "study complete" submission. It lives above the pages (UploadContext) so
- * that opening a study while a slow township upload runs does not stop it.
+ * The upload form's state: chosen files, priority, tus uploads two at a time with progress per file
+ * and overall, each file's result, and the "study complete" submission. It lives above the pages
+ * (UploadContext) so that opening a study while a slow township upload runs does not stop it.
  */
 export function useUploadState() {
-  const [state, setState] = useState<UploadState>(initial);
   const [selection, setSelection] = useState<SelectedFile[]>([]);
+  const [state, setState] = useState<UploadState>({ phase: 'idle', files: [], startedAt: null });
   const [priority, setPriority] = useState<Priority>('outpatient');
   /** Studies this batch stored something into and that are not yet submitted. */
-  const [studyUids, setStudyUids] = useState<string[]>([]);
+  const [studyIds, setStudyIds] = useState<string[]>([]);
   const [submitting, setSubmitting] = useState(false);
   const [submitted, setSubmitted] = useState<SubmitOutcome[] | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
-  const abortRef = useRef<(() => void) | null>(null);
+  const abortRef = useRef<AbortController | null>(null);
 
-  const choose = useCallback(async (files: FileList | null) => {
-    if (!files || files.length === 0) return;
-    const chosen = await selectFiles(files);
-    setSelection(chosen);
-    setSubmitted(null);
-    setSubmitError(null);
-    setState(initial);
+  useEffect(() => {
+    void forgetExpiredUploads();
   }, []);
 
-  const start = useCallback(async () => {
-    const toSend = selection.filter((f) => f.skipped === null);
-    if (toSend.length === 0) return;
-    const startedAt = Date.now();
+  const choose = useCallback(async (picked: readonly PickedFile[]) => {
+    if (picked.length === 0) return;
+    const chosen = await selectFiles(picked);
+    setSelection(chosen);
+    setState({ phase: 'idle', files: fresh(chosen), startedAt: null });
     setSubmitted(null);
-    setState({ ...initial, phase: 'uploading', sent: toSend, progress: { sent: 0, total: 0, startedAt } });
-    const request = sendStow(buildStowBody(toSend.map((f) => f.file)), priority, (p) =>
-      setState((s) => (s.phase === 'uploading' ? { ...s, progress: { ...p, startedAt } } : s)),
-    );
-    abortRef.current = request.abort;
-    try {
-      const answer = await request.promise;
-      const outcome = parseStowResponse(answer.json);
-      setState((s) => ({ ...s, phase: 'done', httpStatus: answer.status, results: matchFileResults(toSend, outcome) }));
-      setStudyUids((uids) => [...new Set([...uids, ...outcome.studyInstanceUids])]);
-    } catch (e) {
-      const cancelled = e instanceof UploadAbortedError;
-      const error = cancelled ? null : e instanceof Error ? e.message : String(e);
-      setState((s) => ({ ...s, phase: cancelled ? 'cancelled' : 'error', error }));
-    } finally {
-      abortRef.current = null;
-    }
-  }, [selection, priority]);
+    setSubmitError(null);
+  }, []);
 
-  const cancel = useCallback(() => abortRef.current?.(), []);
+  const patch = useCallback((index: number, change: Partial<FileProgress>) => {
+    setState((s) => {
+      const current = s.files[index];
+      if (!current) return s;
+      const files = s.files.slice();
+      files[index] = { ...current, ...change };
+      return { ...s, files };
+    });
+  }, []);
 
-  /** Keeps only the files that were not stored, to send them again; the stored ones stay in the batch. */
-  const retryFailed = useCallback(() => {
-    setSelection(state.sent.filter((_f, i) => state.results[i]?.state !== 'stored'));
-    setState(initial);
-  }, [state]);
+  /** Sends every file not yet stored or refused: a first start, or going on after a cancel. */
+  const send = useCallback(
+    async (which: (p: FileProgress) => boolean) => {
+      const chosen = state.files.flatMap((p, i) => (which(p) && selection[i] ? [i] : []));
+      if (chosen.length === 0) return;
+      const queue = [...chosen];
+      const controller = new AbortController();
+      abortRef.current = controller;
+      setSubmitted(null);
+      setState((s) => ({
+        ...s,
+        phase: 'uploading',
+        startedAt: Date.now(),
+        files: s.files.map((p, i) => (chosen.includes(i) ? { ...p, status: 'waiting', error: null } : p)),
+      }));
+
+      const worker = async () => {
+        for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
+          if (controller.signal.aborted) return;
+          const file = (selection[index] as SelectedFile).file;
+          patch(index, { status: 'hashing' });
+          let sha256: string;
+          try {
+            sha256 = await sha256File(file, controller.signal);
+          } catch (e) {
+            if (controller.signal.aborted) {
+              patch(index, { status: 'cancelled' });
+              return;
+            }
+            patch(index, {
+              status: 'refused',
+              error: { code: 'read-error', message: e instanceof Error ? e.message : String(e) },
+            });
+            continue;
+          }
+          patch(index, { status: 'sending' });
+          const outcome = await uploadFile(file, {
+            sha256,
+            priority,
+            signal: controller.signal,
+            onEvent(event) {
+              if (event.type === 'progress') {
+                patch(index, {
+                  sent: event.sent,
+                  ...(event.sent >= event.total ? { status: 'storing' as const } : { status: 'sending' as const }),
+                });
+              } else if (event.type === 'resumed') {
+                patch(index, { resumedFrom: event.offset, sent: event.offset });
+              } else {
+                patch(index, { status: event.type === 'offline' ? 'offline' : 'sending' });
+              }
+            },
+          });
+          if (outcome.kind === 'stored') {
+            patch(index, {
+              status: outcome.result.duplicate ? 'duplicate' : 'stored',
+              sent: file.size,
+              result: outcome.result,
+            });
+            setStudyIds((ids) => (ids.includes(outcome.result.studyId) ? ids : [...ids, outcome.result.studyId]));
+          } else if (outcome.kind === 'refused') {
+            patch(index, { status: 'refused', error: outcome.error });
+          } else {
+            // Cancelled, or the session ended (the login screen takes over).
+            patch(index, { status: 'cancelled' });
+            controller.abort();
+            return;
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, worker));
+      if (abortRef.current === controller) abortRef.current = null;
+      setState((s) => ({
+        ...s,
+        phase: controller.signal.aborted ? 'cancelled' : 'done',
+        files: s.files.map((p) =>
+          p.status === 'waiting' && controller.signal.aborted ? { ...p, status: 'cancelled' } : p,
+        ),
+      }));
+    },
+    [state.files, selection, priority, patch],
+  );
+
+  const start = useCallback(() => send((p) => !isFinished(p.status)), [send]);
+  const retryFailed = useCallback(() => send((p) => p.status === 'refused' || p.status === 'cancelled'), [send]);
+  const cancel = useCallback(() => abortRef.current?.abort(), []);
 
   const submit = useCallback(async () => {
     setSubmitting(true);
     setSubmitError(null);
     try {
-      const outcomes = await submitStudies(studyUids);
+      const outcomes = await submitStudies(studyIds);
       setSubmitted(outcomes);
       // Whatever could not be submitted stays in the batch for another try.
-      setStudyUids(outcomes.filter((o) => o.result === 'error' || o.result === 'notFound').map((o) => o.studyUid));
+      setStudyIds(outcomes.filter((o) => o.result === 'error' || o.result === 'notFound').map((o) => o.studyId));
     } catch (e) {
       setSubmitError(e instanceof Error ? e.message : String(e));
     } finally {
       setSubmitting(false);
     }
-  }, [studyUids]);
+  }, [studyIds]);
 
   /** Starts over for the next patient. */
   const reset = useCallback(() => {
-    setState(initial);
+    abortRef.current?.abort();
+    setState({ phase: 'idle', files: [], startedAt: null });
     setSelection([]);
     setPriority('outpatient');
-    setStudyUids([]);
+    setStudyIds([]);
     setSubmitted(null);
     setSubmitError(null);
   }, []);
 
-  // Leaving the page would silently drop a half-sent study.
+  // Leaving the page stops the upload; what was sent is kept and resumes when the files are chosen again.
   useEffect(() => {
     if (state.phase !== 'uploading') return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -111,8 +218,8 @@ export function useUploadState() {
     return () => window.removeEventListener('beforeunload', warn);
   }, [state.phase]);
 
-  // Logging out mid-upload ends the request instead of leaving it running without a screen.
-  useEffect(() => () => abortRef.current?.(), []);
+  // Logging out mid-upload ends the requests instead of leaving them running without a screen.
+  useEffect(() => () => abortRef.current?.abort(), []);
 
   return {
     state,
@@ -123,7 +230,7 @@ export function useUploadState() {
     start,
     cancel,
     retryFailed,
-    studyUids,
+    studyIds,
     submit,
     submitting,
     submitted,
