@@ -47,6 +47,10 @@ export interface StudySummary {
   signedAt: string | null;
   assignedTo: string | null;
   assignedToName: LocalizedName | null;
+  /** Why the router could not assign the study (nobody on duty…), or null. */
+  unassignedReason: string | null;
+  /** When an image arrived after the study was complete, or null. */
+  lateInstanceAt: string | null;
   critical: boolean;
   deliveryStatus: DeliveryStatus;
 }

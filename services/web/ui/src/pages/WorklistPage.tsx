@@ -112,7 +112,18 @@ export function WorklistPage() {
                       </td>
                       <td>{localName(study.clinic.name, language)}</td>
                       <td>
-                        <div>{study.studyDescription || t('study.noDescription')}</div>
+                        <div>
+                          {study.studyDescription || t('study.noDescription')}
+                          {study.lateInstanceAt && (
+                            <span
+                              className="late-images"
+                              data-testid="late-images"
+                              title={t('worklist.lateImagesHint')}
+                            >
+                              {t('worklist.lateImages')}
+                            </span>
+                          )}
+                        </div>
                         <div className="sub">
                           {t('study.modalityImages', {
                             modalities: study.modalities.replaceAll('\\', '/') || '—',

@@ -1,0 +1,55 @@
+import { createDxInstance, newUid } from '@telerad/dicom';
+import { openRuntime, type Runtime } from '@telerad/runtime';
+import { multipartRelated, testConfig } from '@telerad/testkit';
+import request from 'supertest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createApp } from './createApp.js';
+
+let runtime: Runtime;
+let app: ReturnType<typeof createApp>;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  const t = await testConfig({ database: 'postgres' });
+  cleanup = t.cleanup;
+  runtime = await openRuntime(t.config);
+  app = createApp(runtime);
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.close();
+  await cleanup?.();
+});
+
+const stow = (file: Buffer) => {
+  const { body, contentType } = multipartRelated([file]);
+  return request(app)
+    .post('/dicomweb/studies')
+    .set('authorization', 'Bearer demo-token-clinic-a')
+    .set('content-type', contentType)
+    .send(body);
+};
+
+test('an image that arrives while the radiologist reads marks the study on the worklist', async () => {
+  const studyInstanceUid = newUid();
+  await stow(createDxInstance({ studyInstanceUid })).expect(200);
+  const list = await request(app).get('/api/studies').set('authorization', 'Bearer demo-token-clinic-a').expect(200);
+  const id = list.body.items.find((s: { studyInstanceUid: string }) => s.studyInstanceUid === studyInstanceUid).id;
+  await request(app).post(`/api/studies/${id}/submit`).set('authorization', 'Bearer demo-token-clinic-a').expect(200);
+  // No router runs here: the study stays ready and unassigned, and rad1 may claim it.
+  const login = await request(app).post('/api/auth/login').send({ username: 'rad1', password: 'demo' }).expect(200);
+  const rad1 = `Bearer ${login.body.token}`;
+  await request(app).post(`/api/studies/${id}/claim`).set('authorization', rad1).expect(200);
+
+  const before = await request(app).get('/api/worklist').set('authorization', rad1).expect(200);
+  expect(before.body.items.find((s: { id: string }) => s.id === id)).toMatchObject({
+    lateInstanceAt: null,
+    instanceCount: 1,
+  });
+
+  await stow(createDxInstance({ studyInstanceUid })).expect(200);
+  const after = await request(app).get('/api/worklist').set('authorization', rad1).expect(200);
+  const item = after.body.items.find((s: { id: string }) => s.id === id);
+  expect(item).toMatchObject({ status: 'reading', instanceCount: 2 });
+  expect(Date.parse(item.lateInstanceAt)).toBeGreaterThan(Date.parse(item.readyAt));
+});
