@@ -20,12 +20,20 @@ export function readAscii(dataSet: DataSet, tag: string): string {
   return trimValue(readAsciiValues(dataSet, tag).split('\\')[0] ?? '');
 }
 
-/** The first value of an Integer String (IS), or null when absent or not an integer. */
+/**
+ * The first value of an Integer String (IS), or null when absent, not an integer, or outside the
+ * range an IS can hold (−2³¹ … 2³¹ − 1, PS3.5 Table 6.2-1), which the index's integer columns share.
+ */
 export function readIntegerString(dataSet: DataSet, tag: string): number | null {
   const text = readAscii(dataSet, tag);
   if (text === '') return null;
   const value = Number(text);
-  return Number.isInteger(value) ? value : null;
+  return Number.isInteger(value) && value >= -(2 ** 31) && value <= 2 ** 31 - 1 ? value : null;
+}
+
+/** A text value without NUL characters: never part of DICOM text (PS3.5 §6.1), refused by PostgreSQL. */
+export function withoutNul(value: string): string {
+  return value.includes('\0') ? value.replace(/\0/g, '') : value;
 }
 
 /** A US value, or null when absent; dicom-parser handles the byte order. */

@@ -178,6 +178,19 @@ describe('other encodings of the same file', () => {
     expect(parseInstance(deflated)).toMatchObject({ patientId: 'DEFL', transferSyntaxUid: '1.2.840.10008.1.2.1.99' });
   });
 
+  test('a deflated dataset that inflates past the bound is refused, not inflated whole', () => {
+    const file = withElements(createDxInstance({ rows: 16, columns: 16 }), {
+      x00020010: ascii('1.2.840.10008.1.2.1.99'),
+    });
+    const metaEnd = 132 + 12 + file.readUInt32LE(132 + 8);
+    const bomb = Buffer.concat([
+      file.subarray(0, metaEnd),
+      deflateRawSync(Buffer.concat([file.subarray(metaEnd), Buffer.alloc(4 * 2 ** 20)])),
+    ]);
+    expect(bomb.length).toBeLessThan(10_000);
+    expect(() => parseInstance(bomb, { maxInflatedBytes: 2 ** 20 })).toThrow(/inflates to more than 1 MB/);
+  });
+
   test('GBK bytes declared as UTF-8 are recognised', () => {
     const file = withElements(createDxInstance({ characterSet: 'GB18030', patientName: '王^小东' }), {
       x00080005: ascii('ISO_IR 192'),
@@ -187,6 +200,28 @@ describe('other encodings of the same file', () => {
       specificCharacterSet: 'GB18030',
       charsetGuessed: true,
     });
+  });
+});
+
+describe('values the index cannot hold', () => {
+  // Found by services/web/src/stowFuzz.int.test.ts: both reached PostgreSQL and failed the insert.
+  test('an Integer String outside the IS range reads as absent', () => {
+    const file = withElements(createDxInstance(), {
+      x00200013: ascii('-2147483649 '),
+      x00200011: ascii('2147483648'),
+    });
+    expect(parseInstance(file)).toMatchObject({ instanceNumber: null, seriesNumber: null });
+    const edge = withElements(createDxInstance(), { x00200013: ascii('-2147483648 '), x00200011: ascii('2147483647') });
+    expect(parseInstance(edge)).toMatchObject({ instanceNumber: -(2 ** 31), seriesNumber: 2 ** 31 - 1 });
+  });
+
+  test('NUL bytes inside text values are dropped', () => {
+    const file = withElements(createDxInstance(), {
+      x00081030: ascii('CHEST\0PA '),
+      x00100020: ascii('ID\0\0-7'),
+      x00080060: ascii('D\0X '),
+    });
+    expect(parseInstance(file)).toMatchObject({ studyDescription: 'CHESTPA', patientId: 'ID-7', modality: 'DX' });
   });
 });
 

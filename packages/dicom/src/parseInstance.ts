@@ -5,7 +5,15 @@ import { chooseCharacterSet } from './chooseCharacterSet.js';
 import { DicomParseError } from './DicomParseError.js';
 import { decodeDicomText } from './decodeDicomText.js';
 import { type DicomTagName, dicomTag } from './dicomTag.js';
-import { elementBytes, readAscii, readAsciiValues, readIntegerString, readUint16, trimValue } from './elementValue.js';
+import {
+  elementBytes,
+  readAscii,
+  readAsciiValues,
+  readIntegerString,
+  readUint16,
+  trimValue,
+  withoutNul,
+} from './elementValue.js';
 import { type PersonName, parsePersonName } from './personName.js';
 import { readDataSet } from './readDataSet.js';
 import { pixelEncodingOf } from './transferSyntax.js';
@@ -47,6 +55,8 @@ export interface InstanceMeta {
 export interface ParseInstanceOptions {
   /** The clinic's character set for files that declare none or Latin-1 but carry other bytes. */
   defaultCharset?: string;
+  /** Largest size a deflated dataset may inflate to (pass the instance size limit); default 512 MiB. */
+  maxInflatedBytes?: number;
 }
 
 const textFields = ['PatientName', 'PatientID', 'AccessionNumber', 'StudyDescription', 'SeriesDescription'] as const;
@@ -57,7 +67,10 @@ type TextField = (typeof textFields)[number];
  * @throws DicomParseError with a `reason` and a message naming the problem.
  */
 export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions = {}): InstanceMeta {
-  const { dataSet, transferSyntaxUid } = readDataSet(bytes);
+  const { dataSet, transferSyntaxUid } = readDataSet(
+    bytes,
+    options.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: options.maxInflatedBytes },
+  );
   if (transferSyntaxUid === '')
     throw new DicomParseError('missing-attribute', `missing ${dicomTag.TransferSyntaxUID.label}`);
   const transferSyntaxProblem = uidProblem(transferSyntaxUid);
@@ -87,25 +100,26 @@ export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions =
   });
 
   const text = decodeTextFields(dataSet, options.defaultCharset);
+  const ascii = (tag: string) => withoutNul(readAscii(dataSet, tag));
   return {
     sopClassUid,
     sopInstanceUid,
     studyInstanceUid,
     seriesInstanceUid,
     transferSyntaxUid,
-    modality: readAscii(dataSet, dicomTag.Modality.tag),
+    modality: ascii(dicomTag.Modality.tag),
     patientName: parsePersonName(text.values.PatientName),
     patientId: text.values.PatientID,
-    patientSex: readAscii(dataSet, dicomTag.PatientSex.tag),
-    patientBirthDate: readAscii(dataSet, dicomTag.PatientBirthDate.tag),
-    studyDate: readAscii(dataSet, dicomTag.StudyDate.tag),
-    studyTime: readAscii(dataSet, dicomTag.StudyTime.tag),
+    patientSex: ascii(dicomTag.PatientSex.tag),
+    patientBirthDate: ascii(dicomTag.PatientBirthDate.tag),
+    studyDate: ascii(dicomTag.StudyDate.tag),
+    studyTime: ascii(dicomTag.StudyTime.tag),
     accessionNumber: text.values.AccessionNumber,
     studyDescription: text.values.StudyDescription,
     seriesDescription: text.values.SeriesDescription,
     seriesNumber: readIntegerString(dataSet, dicomTag.SeriesNumber.tag),
     instanceNumber: readIntegerString(dataSet, dicomTag.InstanceNumber.tag),
-    bodyPartExamined: readAscii(dataSet, dicomTag.BodyPartExamined.tag),
+    bodyPartExamined: ascii(dicomTag.BodyPartExamined.tag),
     rows,
     columns,
     numberOfFrames,
@@ -139,7 +153,7 @@ function decodeTextFields(
   textFields.forEach((field, index) => {
     // Split on `\` only after decoding: GB18030 trail bytes may be 0x5C.
     const firstValue = decodeDicomText(raw[index] ?? new Uint8Array(0), terms).split('\\')[0] ?? '';
-    values[field] = trimValue(firstValue);
+    values[field] = withoutNul(trimValue(firstValue));
   });
   return { values, terms, guessed };
 }

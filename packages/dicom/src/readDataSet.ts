@@ -12,6 +12,13 @@ export interface ReadDataSet {
   format: 'part10' | 'raw';
 }
 
+export interface ReadDataSetOptions {
+  /** A deflated dataset that inflates to more is refused (a deflate bomb); default 512 MiB. */
+  maxInflatedBytes?: number;
+}
+
+/** The default largest instance (TELERAD_MAX_INSTANCE_MB), which an inflated dataset is too. */
+const defaultMaxInflatedBytes = 512 * 1024 * 1024;
 const preambleLength = 128;
 const undefinedLength = 0xffffffff;
 const explicitVrs = new Set(
@@ -23,7 +30,9 @@ const explicitVrs = new Set(
  * and never copies, so this stays fast for 20 MB radiographs. Accepts Part 10 files, Part 10
  * files that lost their preamble, and bare datasets (implicit or explicit VR little endian).
  */
-export function readDataSet(bytes: Uint8Array): ReadDataSet {
+export function readDataSet(bytes: Uint8Array, options: ReadDataSetOptions = {}): ReadDataSet {
+  const inflater = inflaterWithin(options.maxInflatedBytes ?? defaultMaxInflatedBytes);
+  const parse = (data: Uint8Array, rawSyntax: string | undefined) => parseWith(data, rawSyntax, inflater);
   if (hasDicmPrefix(bytes)) return { ...parse(bytes, undefined), format: 'part10' };
   const firstGroup = bytes.length >= 8 ? (bytes[0] as number) | ((bytes[1] as number) << 8) : -1;
   if (firstGroup === 0x0002) {
@@ -58,7 +67,11 @@ function hasDicmPrefix(bytes: Uint8Array): boolean {
   );
 }
 
-function parse(bytes: Uint8Array, rawSyntax: string | undefined): Omit<ReadDataSet, 'format'> {
+function parseWith(
+  bytes: Uint8Array,
+  rawSyntax: string | undefined,
+  inflater: (bytes: Uint8Array, position: number) => Uint8Array,
+): Omit<ReadDataSet, 'format'> {
   let dataSet: DataSet;
   try {
     dataSet = dicomParser.parseDicom(bytes, {
@@ -74,17 +87,33 @@ function parse(bytes: Uint8Array, rawSyntax: string | undefined): Omit<ReadDataS
   return { dataSet, transferSyntaxUid };
 }
 
-/** Deflated datasets: dicom-parser's own Node path needs a Buffer; this works on any Uint8Array. */
-function inflater(bytes: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateRawSync(bytes.subarray(position));
-  const full = new Uint8Array(position + inflated.length);
-  full.set(bytes.subarray(0, position));
-  full.set(inflated, position);
-  return full;
+/**
+ * Deflated datasets: dicom-parser's own Node path needs a Buffer; this works on any Uint8Array. The
+ * output is bounded: a 1 MB deflate stream can inflate to 1 GB, synchronously, on the event loop.
+ */
+function inflaterWithin(maxInflatedBytes: number) {
+  return (bytes: Uint8Array, position: number): Uint8Array => {
+    let inflated: Buffer;
+    try {
+      inflated = inflateRawSync(bytes.subarray(position), { maxOutputLength: maxInflatedBytes });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') throw error;
+      throw new DicomParseError(
+        'not-dicom',
+        `the deflated dataset inflates to more than ${Math.round(maxInflatedBytes / 2 ** 20)} MB, the largest instance accepted`,
+        { cause: error },
+      );
+    }
+    const full = new Uint8Array(position + inflated.length);
+    full.set(bytes.subarray(0, position));
+    full.set(inflated, position);
+    return full;
+  };
 }
 
 /** dicom-parser throws strings, `{ exception }` objects or Errors; turn them into a reason. */
 function parserFailure(error: unknown): DicomParseError {
+  if (error instanceof DicomParseError) return error;
   const message =
     typeof error === 'string'
       ? error

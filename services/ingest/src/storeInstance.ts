@@ -16,8 +16,11 @@ export interface IntakeSource {
   channel: IntakeChannel;
   /** Priority asked for by the sender; else the clinic's default. */
   priority?: Priority;
-  /** STOW-RS to /studies/{uid}: every instance must belong to that study. */
-  expectedStudyInstanceUid?: string;
+  /**
+   * UIDs the sender named outside the dataset, which the dataset must repeat: the study of a STOW-RS
+   * to /studies/{uid}, the SOP Class and Instance of a C-STORE request.
+   */
+  expected?: { studyInstanceUid?: string; sopClassUid?: string; sopInstanceUid?: string };
 }
 
 export interface StoredInstance {
@@ -55,15 +58,12 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
     .select(['id', 'code', 'hospital_id', 'default_priority', 'default_charset'])
     .where('id', '=', source.clinicId)
     .executeTakeFirstOrThrow();
-  const meta = parseInstance(bytes, clinic.default_charset === null ? {} : { defaultCharset: clinic.default_charset });
-  if (source.expectedStudyInstanceUid !== undefined && meta.studyInstanceUid !== source.expectedStudyInstanceUid) {
-    throw new InstanceRejectedError(
-      `instance belongs to study ${meta.studyInstanceUid}, not to ${source.expectedStudyInstanceUid} named in the URL`,
-      'invalid',
-      meta,
-    );
-  }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const meta = parseInstance(bytes, {
+    // A deflated dataset may not inflate past the largest instance we take (a deflate bomb).
+    maxInflatedBytes: deps.config.maxInstanceBytes,
+    ...(clinic.default_charset === null ? {} : { defaultCharset: clinic.default_charset }),
+  });
+  assertExpectedUids(meta, source.expected ?? {});
 
   const existing = await deps.db.db
     .selectFrom('instance')
@@ -71,10 +71,12 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
     .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
     .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
     .executeTakeFirst();
-  if (existing !== undefined) return sameOrConflict(deps, existing, sha256, meta, source);
+  if (existing !== undefined) {
+    return sameOrConflict(deps, existing, createHash('sha256').update(bytes).digest('hex'), meta, source);
+  }
 
   const key = blobKeyOf(meta);
-  await deps.store.put(key, bytes, { contentType: 'application/dicom' });
+  const { sha256 } = await deps.store.put(key, bytes, { contentType: 'application/dicom' });
 
   const priority = source.priority ?? clinic.default_priority;
   const now = new Date();
@@ -260,4 +262,23 @@ async function sameOrConflict(
     seriesInstanceUid: meta.seriesInstanceUid,
     duplicate: true,
   };
+}
+
+const UID_LABELS = {
+  studyInstanceUid: 'Study Instance UID',
+  sopClassUid: 'SOP Class UID',
+  sopInstanceUid: 'SOP Instance UID',
+} as const;
+
+function assertExpectedUids(meta: InstanceMeta, expected: NonNullable<IntakeSource['expected']>): void {
+  for (const name of ['studyInstanceUid', 'sopClassUid', 'sopInstanceUid'] as const) {
+    const want = expected[name];
+    if (want !== undefined && meta[name] !== want) {
+      throw new InstanceRejectedError(
+        `${UID_LABELS[name]} differs from the one the sender named: dataset ${meta[name]}, sender ${want}`,
+        'invalid',
+        meta,
+      );
+    }
+  }
 }

@@ -39,6 +39,7 @@ export function createStowRouter(deps: IngestDeps): Router {
     await parseStowBody(
       req,
       res,
+      () => stored.length,
       req.headers['content-type'] ?? '',
       async (part) => {
         index++;
@@ -56,7 +57,7 @@ export function createStowRouter(deps: IngestDeps): Router {
             actor: clinic.actor,
             channel: 'stow-rs',
             ...(priority !== undefined ? { priority } : {}),
-            ...(targetStudy !== undefined ? { expectedStudyInstanceUid: targetStudy } : {}),
+            ...(targetStudy !== undefined ? { expected: { studyInstanceUid: targetStudy } } : {}),
           });
           stored.push({
             sopClassUid: result.sopClassUid,
@@ -96,6 +97,7 @@ export function createStowRouter(deps: IngestDeps): Router {
 async function parseStowBody(
   req: Request,
   res: Response,
+  storedSoFar: () => number,
   ...args: Parameters<typeof parseMultipartRelated> extends [unknown, ...infer Rest] ? Rest : never
 ): Promise<void> {
   try {
@@ -103,11 +105,12 @@ async function parseStowBody(
   } catch (error) {
     if (!(error instanceof MultipartError)) throw error;
     res.set('connection', 'close');
+    const stored = storedSoFar();
+    const earlier =
+      stored === 0 ? '' : `; the ${stored} instance(s) before it were stored, and sending them again is safe`;
     if (error.kind === 'content-type') throw new UnsupportedMediaTypeError(error.message);
-    if (error.kind === 'too-large') {
-      throw new PayloadTooLargeError(`${error.message}; parts before it were stored, and sending them again is safe`);
-    }
-    throw error;
+    if (error.kind === 'too-large') throw new PayloadTooLargeError(`${error.message}${earlier}`);
+    throw new ValidationError(`${error.message}${earlier}`);
   }
 }
 
@@ -133,10 +136,22 @@ function toFailure(error: unknown, index: number): Failed {
   if (error instanceof ValidationError) {
     return { failureReason: FAILURE_REASON.cannotUnderstand, message: `part ${index}: ${error.message}` };
   }
+  if (isDataError(error)) {
+    // The database refused a value (SQLSTATE class 22): sending the same bytes again cannot help.
+    return {
+      failureReason: FAILURE_REASON.processingFailure,
+      message: `part ${index}: cannot be indexed: ${error.message}`,
+    };
+  }
   return {
     failureReason: FAILURE_REASON.outOfResources,
     message: `part ${index}: could not be stored now; send it again`,
   };
+}
+
+function isDataError(error: unknown): error is Error & { code: string } {
+  const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('22');
 }
 
 function failureLabel(error: unknown): string {

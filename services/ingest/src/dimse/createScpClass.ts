@@ -1,7 +1,6 @@
 import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Priority } from '@telerad/core';
-import { parseInstance } from '@telerad/dicom';
 import type { Runtime } from '@telerad/runtime';
 import type { Logger } from '@telerad/telemetry';
 import type { association, Scp as DimseScp, requests, responses } from 'dcmjs-dimse';
@@ -203,15 +202,9 @@ export function createScpClass(context: ScpContext): ScpClass {
         collector.take(),
       );
       // The file meta repeats the request's UIDs; a dataset naming others would make a file that
-      // contradicts itself, so it is refused before anything is stored.
-      const meta = parseInstance(file);
-      if (meta.sopInstanceUid !== sopInstanceUid) {
-        return failure(C_STORE_STATUS.datasetMismatch, 'SOP Instance UID differs from the C-STORE request', 'invalid');
-      }
-      if (meta.sopClassUid !== sopClassUid) {
-        return failure(C_STORE_STATUS.datasetMismatch, 'SOP Class UID differs from the C-STORE request', 'invalid');
-      }
+      // contradicts itself, so storeInstance refuses it before anything is stored.
       await storeInstance(deps, file, {
+        expected: { sopClassUid, sopInstanceUid },
         clinicId: caller.clinicId,
         actor: `ae:${caller.callingAeTitle}`,
         channel: 'c-store',

@@ -1,0 +1,511 @@
+#!/usr/bin/env node
+// Intake benchmark (issue 3, "How it is measured"): STOW-RS of full-size DX images into telerad and
+// into Orthanc in the same run, at 1, 4 and 16 concurrent clients, plus upload-complete → assigned on
+// a radiologist's worklist for telerad. Results and their reading: docs/benchmarks.md.
+//
+//   pnpm build && node scripts/bench/ingest.mjs [--instances 48] [--concurrency 1,4,16] [--repeat 1]
+//                                               [--rows 3000] [--columns 2500] [--no-orthanc]
+//
+// Both servers run as child processes on loopback, each on its embedded defaults in a temp dir on
+// local disk: telerad is `node services/all-in-one/dist/main.js` (PGlite, local object folder, its own
+// redis-server; DATABASE_URL, REDIS_URL and S3_* are removed from its environment), Orthanc is
+// Debian's `Orthanc` with the `orthanc-dicomweb` plugin and a private JSON config (SQLite index and
+// filesystem storage, both in the temp dir). The client is this process. Every instance is its own
+// study (one chest DX) and is generated before the clock starts; telerad and Orthanc get the same
+// bytes, with fresh UIDs for every pass (a resend would only measure the duplicate path).
+//
+// Per concurrency level: one throughput pass per server (which goes first alternates between levels;
+// with --repeat N, N passes each and the median), then a worklist pass on telerad with new studies:
+// after each STOW-RS response the study is submitted and polled (GET /api/studies/{id}) until it is
+// assigned, without holding up the next upload. Polling starts at 5 ms and backs off to 100 ms, so a
+// latency is an upper bound, high by at most one poll interval; polling every few ms for every study
+// would load telerad's single embedded-database connection and slow the uploads being measured.
+// Temp dirs and children are removed even on failure or Ctrl-C. Prints a table, then one JSON line.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
+const dicomDist = path.join(root, 'packages/dicom/dist/index.js');
+for (const file of [mainJs, dicomDist]) {
+  if (!existsSync(file)) {
+    console.error(`${path.relative(root, file)} is missing: run \`pnpm build\` first`);
+    process.exit(2);
+  }
+}
+const { createDxInstance } = await import(dicomDist);
+
+const { values } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '48' },
+    concurrency: { type: 'string', default: '1,4,16' },
+    repeat: { type: 'string', default: '1' },
+    rows: { type: 'string', default: '3000' },
+    columns: { type: 'string', default: '2500' },
+    'no-orthanc': { type: 'boolean', default: false },
+  },
+});
+const instances = positiveInt(values.instances, '--instances');
+const levels = values.concurrency.split(',').map((v) => positiveInt(v, '--concurrency'));
+const repeat = positiveInt(values.repeat, '--repeat');
+const rows = positiveInt(values.rows, '--rows');
+const columns = positiveInt(values.columns, '--columns');
+const clinicAuth = 'Bearer demo-token-clinic-a';
+const pollDelaysMs = [5, 10, 20, 40, 80, 100];
+
+function positiveInt(text, name) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${name} must be a positive integer, not ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+// ── cleanup: child process groups and the temp dir, on every way out ──────────────────────────────
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'telerad-bench-ingest-'));
+/** @type {Array<{ name: string, child: import('node:child_process').ChildProcess, exited: Promise<unknown> }>} */
+const children = [];
+let cleanedUp = false;
+
+function killGroup(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal); // its own group (detached): telerad's redis-server goes too
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {}
+  }
+}
+
+async function cleanup() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  for (const { child } of children) killGroup(child, 'SIGTERM');
+  await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 15_000).unref())]);
+  for (const { child } of children) killGroup(child, 'SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', () => {
+  // Last resort when something exited without awaiting cleanup().
+  for (const { child } of children) killGroup(child, 'SIGKILL');
+  if (!cleanedUp) rmSync(tmp, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers and removing ${tmp}`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ── helpers ─────────────────────────────────────────────────────────────────────────────────────────
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startChild(name, command, args, options) {
+  const log = path.join(tmp, `${name}.log`);
+  const out = createWriteStream(log);
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  children.push({ name, child, exited });
+  return { child, log, exited };
+}
+
+function tail(file, lines = 30) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function waitFor(name, url, headers, started, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (started.child.exitCode !== null || started.child.signalCode !== null) {
+      throw new Error(`${name} exited during start-up:\n${tail(started.log)}`);
+    }
+    try {
+      const r = await fetch(url, { headers });
+      if (r.ok) return;
+    } catch {}
+    if (Date.now() > deadline) {
+      throw new Error(`${name} did not answer ${url} in ${timeoutMs / 1000} s:\n${tail(started.log)}`);
+    }
+    await sleep(200);
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** One request over a keep-alive agent; resolves with status and body text. */
+function send(agent, url, { method = 'GET', headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** utime + stime of a process in seconds, from /proc (Linux), or null. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** Peak resident memory of a process in MB, or null. */
+function peakRssMb(pid) {
+  try {
+    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null;
+  }
+}
+
+const percentile = (xs, p) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const round = (x, digits = 1) => (x === null || x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
+function stowBody(file) {
+  const boundary = `bench-${randomBytes(12).toString('hex')}`;
+  return {
+    contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
+    body: Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`),
+      file,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  };
+}
+
+/** Full-size DX studies of one instance each, with a patient ID to find each study by. */
+function makeStudies(count, tag) {
+  return Array.from({ length: count }, (_, i) => {
+    const patientId = `BENCH-${tag}-${i}`;
+    const file = createDxInstance({ rows, columns, patientId, accessionNumber: patientId });
+    return { patientId, ...stowBody(file) };
+  });
+}
+
+// ── the servers ────────────────────────────────────────────────────────────────────────────────────
+async function startTelerad() {
+  const port = await freePort();
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) {
+    if (key === 'DATABASE_URL' || key === 'DATABASE_SCHEMA' || key === 'REDIS_URL' || key.startsWith('S3_')) {
+      delete env[key];
+    }
+  }
+  Object.assign(env, {
+    TELERAD_DATA_DIR: path.join(tmp, 'telerad'),
+    TELERAD_REGION: path.join(root, 'fixtures/region.demo.yaml'),
+    TELERAD_HTTP_PORT: String(port),
+    TELERAD_DICOM_PORT: String(await freePort()),
+    TELERAD_LOG_LEVEL: 'warn',
+    TELERAD_QUEUE_PREFIX: 'bench',
+    NODE_ENV: 'production',
+  });
+  const started = startChild('telerad', process.execPath, [mainJs], { cwd: root, env });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('telerad', `${base}/healthz`, {}, started);
+  return {
+    name: 'telerad',
+    base,
+    stowUrl: `${base}/dicomweb/studies`,
+    headers: { authorization: clinicAuth },
+    ...started,
+  };
+}
+
+function orthancPluginPath() {
+  try {
+    const listed = execFileSync('dpkg', ['-L', 'orthanc-dicomweb'], { encoding: 'utf8' }).split('\n');
+    return (
+      listed.find((f) => /\/plugins\/[^/]*DicomWeb[^/]*\.so$/.test(f)) ?? listed.find((f) => /DicomWeb.*\.so/.test(f))
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+async function startOrthanc() {
+  const binary = ['/usr/sbin/Orthanc', '/usr/bin/Orthanc'].find((f) => existsSync(f));
+  const plugin = orthancPluginPath();
+  if (binary === undefined || plugin === undefined) {
+    console.error(
+      'Orthanc or its DICOMweb plugin is not installed (`apt-get install -y orthanc orthanc-dicomweb`); ' +
+        'measuring telerad alone',
+    );
+    return null;
+  }
+  const dir = path.join(tmp, 'orthanc');
+  mkdirSync(dir);
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  // Only what a private instance needs; everything else stays on Orthanc's defaults (which in 1.10
+  // include SyncStorageArea: true, an fsync per stored file, and the SQLite index).
+  const config = {
+    Name: 'telerad-bench',
+    StorageDirectory: path.join(dir, 'storage'),
+    IndexDirectory: path.join(dir, 'index'),
+    HttpPort: port,
+    DicomPort: await freePort(),
+    RemoteAccessAllowed: true,
+    AuthenticationEnabled: true,
+    RegisteredUsers: { bench: password },
+    Plugins: [plugin],
+    DicomWeb: { Enable: true, Root: '/dicom-web/' },
+  };
+  const file = path.join(dir, 'orthanc.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  const started = startChild('orthanc', binary, [file], { cwd: dir });
+  const base = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}` };
+  await waitFor('orthanc', `${base}/system`, headers, started);
+  const version = JSON.parse(await (await fetch(`${base}/system`, { headers })).text()).Version;
+  return { name: 'orthanc', base, stowUrl: `${base}/dicom-web/studies`, headers, version, ...started };
+}
+
+// ── one pass ───────────────────────────────────────────────────────────────────────────────────────
+/**
+ * Sends every study with `concurrency` clients; returns throughput and, with `trackWorklist`, the
+ * upload-complete → assigned latency of each study (awaited after the last upload was answered).
+ */
+async function stowRun(server, studies, concurrency, { trackWorklist }) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const apiAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const trackers = [];
+  const cpu0 = cpuSeconds(server.child.pid);
+  const client0 = process.cpuUsage();
+  let next = 0;
+  let bytes = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < studies.length) {
+        const study = studies[next++];
+        const r = await send(agent, server.stowUrl, {
+          method: 'POST',
+          headers: {
+            ...server.headers,
+            'content-type': study.contentType,
+            'content-length': String(study.body.length),
+            accept: 'application/dicom+json',
+          },
+          body: study.body,
+        });
+        const uploaded = performance.now();
+        const stored = r.status === 200 ? JSON.parse(r.text)['00081199']?.Value?.length : 0;
+        if (r.status !== 200 || stored !== 1) {
+          throw new Error(
+            `${server.name} STOW-RS → ${r.status}, not 200 with one stored instance: ${r.text.slice(0, 500)}`,
+          );
+        }
+        bytes += study.body.length;
+        if (trackWorklist) trackers.push(untilAssigned(server, apiAgent, study, uploaded));
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu1 = cpuSeconds(server.child.pid);
+  const client = process.cpuUsage(client0);
+  const latencies = await Promise.all(trackers);
+  agent.destroy();
+  apiAgent.destroy();
+  return {
+    mbps: bytes / 1e6 / seconds,
+    ips: studies.length / seconds,
+    seconds,
+    serverCores: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / seconds,
+    clientCores: (client.user + client.system) / 1e6 / seconds,
+    latencies,
+  };
+}
+
+/** Submit the study and poll until a radiologist is assigned; ms since its upload was answered. */
+async function untilAssigned(server, agent, study, uploaded) {
+  const headers = { authorization: clinicAuth };
+  const api = async (p, method = 'GET') => {
+    const r = await send(agent, `${server.base}${p}`, { method, headers });
+    if (r.status !== 200) throw new Error(`${method} ${p} → ${r.status} ${r.text.slice(0, 300)}`);
+    return JSON.parse(r.text);
+  };
+  // The clinic's system knows the study by its patient ID or UID, not by telerad's id: look it up.
+  const list = await api(`/api/studies?q=${encodeURIComponent(study.patientId)}&limit=100`);
+  const found = list.items.find((s) => s.patientId === study.patientId);
+  if (found === undefined) throw new Error(`study of ${study.patientId} is not in /api/studies after STOW-RS`);
+  await api(`/api/studies/${found.id}/submit`, 'POST');
+  const deadline = uploaded + 60_000;
+  for (let poll = 0; ; poll++) {
+    const detail = await api(`/api/studies/${found.id}`);
+    if (detail.study.assignedTo !== null) return performance.now() - uploaded;
+    if (performance.now() > deadline) {
+      throw new Error(
+        `study ${found.id} not assigned 60 s after upload (${detail.study.unassignedReason ?? 'no reason'})`,
+      );
+    }
+    await sleep(pollDelaysMs[Math.min(poll, pollDelaysMs.length - 1)]);
+  }
+}
+
+// ── main ───────────────────────────────────────────────────────────────────────────────────────────
+const median = (xs) => percentile(xs, 50);
+const summarize = (passes) => ({
+  mbps: round(median(passes.map((r) => r.mbps))),
+  ips: round(median(passes.map((r) => r.ips)), 2),
+  serverCores: round(median(passes.map((r) => r.serverCores ?? 0)), 2),
+  clientCores: round(median(passes.map((r) => r.clientCores)), 2),
+  passesMBps: passes.map((r) => round(r.mbps)),
+});
+const loadNow = () => os.loadavg().map((l) => round(l, 2));
+
+let exitCode = 0;
+try {
+  const runTag = randomBytes(3).toString('hex');
+  const loadBefore = loadNow();
+  if (loadBefore[0] > 1) {
+    console.error(`note: load average ${loadBefore.join(' ')} on ${os.cpus().length} cores: something else is running`);
+  }
+  console.error(`temp dir ${tmp}; starting telerad${values['no-orthanc'] ? '' : ' and Orthanc'}…`);
+  const [telerad, orthanc] = await Promise.all([startTelerad(), values['no-orthanc'] ? null : startOrthanc()]);
+
+  // Warm both servers (JIT, first PGlite/SQLite pages, connections): two studies each, not timed.
+  const warm = makeStudies(2, `${runTag}-warm`);
+  for (const server of [telerad, orthanc]) {
+    if (server) await stowRun(server, warm, 1, { trackWorklist: server === telerad });
+  }
+
+  const results = [];
+  for (const [levelIndex, concurrency] of levels.entries()) {
+    const servers = [telerad, orthanc].filter(Boolean);
+    if (levelIndex % 2 === 1) servers.reverse();
+    const passes = new Map(servers.map((server) => [server, []]));
+    for (let pass = 0; pass < repeat; pass++) {
+      const studies = makeStudies(instances, `${runTag}-c${concurrency}-p${pass}`);
+      console.error(
+        `${concurrency} client(s), pass ${pass + 1}/${repeat}: ${servers.map((s) => s.name).join(', then ')}`,
+      );
+      for (const server of servers) {
+        passes.get(server).push(await stowRun(server, studies, concurrency, { trackWorklist: false }));
+        await sleep(1000);
+      }
+    }
+    console.error(`${concurrency} client(s): worklist pass on telerad`);
+    const w = await stowRun(telerad, makeStudies(instances, `${runTag}-c${concurrency}-w`), concurrency, {
+      trackWorklist: true,
+    });
+    await sleep(1000);
+    const t = summarize(passes.get(telerad));
+    const o = orthanc ? summarize(passes.get(orthanc)) : null;
+    results.push({
+      concurrency,
+      telerad: t,
+      orthanc: o,
+      ratio: o ? round(t.mbps / o.mbps, 2) : null,
+      worklistMs: {
+        p50: round(percentile(w.latencies, 50)),
+        p99: round(percentile(w.latencies, 99)),
+        max: round(Math.max(...w.latencies)),
+        passMBps: round(w.mbps),
+      },
+      latencies: w.latencies,
+    });
+  }
+
+  const all = results.flatMap((r) => r.latencies);
+  const imageMB = round(warm[0].body.length / 1e6);
+  const summary = {
+    bench: 'ingest',
+    machine: {
+      cpus: os.cpus().length,
+      memGB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      loadBefore,
+      loadAfter: loadNow(),
+    },
+    telerad: { storage: 'fs (fsync per object)', database: 'pglite', peakRssMB: peakRssMb(telerad.child.pid) },
+    orthanc: orthanc && {
+      version: orthanc.version,
+      storage: 'fs (SyncStorageArea default: fsync per file)',
+      database: 'sqlite',
+      peakRssMB: peakRssMb(orthanc.child.pid),
+    },
+    instancesPerPass: instances,
+    passes: repeat,
+    imageMB,
+    rows: results.map(({ latencies, ...r }) => r),
+    worklistMs: { samples: all.length, p50: round(percentile(all, 50)), p99: round(percentile(all, 99)) },
+    target: {
+      throughputAtLeastOrthanc: orthanc ? results.every((r) => r.ratio >= 1) : null,
+      worklistP99Under1s: percentile(all, 99) < 1000,
+    },
+  };
+
+  const pad = (v, n) => String(v ?? '–').padStart(n);
+  console.log(
+    `\nSTOW-RS, ${instances} × ${imageMB} MB DX (${columns}×${rows}, 16-bit) per pass, one instance per request, ` +
+      `median of ${repeat} pass(es); ${os.cpus().length} cores (load ${loadBefore[0]} before, ` +
+      `${summary.machine.loadAfter[0]} after), Node ${process.version}${orthanc ? `, Orthanc ${orthanc.version}` : ''}`,
+  );
+  console.log(
+    `${pad('clients', 7)} | ${pad('telerad MB/s', 12)} ${pad('inst/s', 7)} ${pad('cores', 5)} | ` +
+      `${pad('Orthanc MB/s', 12)} ${pad('inst/s', 7)} ${pad('cores', 5)} | ${pad('ratio', 5)} | ` +
+      `${pad('worklist p50', 12)} ${pad('p99 ms', 7)}`,
+  );
+  for (const r of summary.rows) {
+    console.log(
+      `${pad(r.concurrency, 7)} | ${pad(r.telerad.mbps, 12)} ${pad(r.telerad.ips, 7)} ${pad(r.telerad.serverCores, 5)} | ` +
+        `${pad(r.orthanc?.mbps, 12)} ${pad(r.orthanc?.ips, 7)} ${pad(r.orthanc?.serverCores, 5)} | ${pad(r.ratio, 5)} | ` +
+        `${pad(r.worklistMs.p50, 12)} ${pad(r.worklistMs.p99, 7)}`,
+    );
+  }
+  console.log(
+    `upload-complete → assigned, all ${all.length} studies: p50 ${summary.worklistMs.p50} ms, p99 ${summary.worklistMs.p99} ms` +
+      `\ntarget: throughput ≥ Orthanc at every concurrency: ${fmtTarget(summary.target.throughputAtLeastOrthanc)}; ` +
+      `worklist p99 < 1 s: ${fmtTarget(summary.target.worklistP99Under1s)}`,
+  );
+  console.log(JSON.stringify(summary));
+} catch (error) {
+  exitCode = 1;
+  console.error(error instanceof Error ? error.stack : error);
+  for (const { name } of children)
+    console.error(`--- ${name} log (last lines) ---\n${tail(path.join(tmp, `${name}.log`))}`);
+} finally {
+  await cleanup();
+}
+process.exit(exitCode);
+
+function fmtTarget(met) {
+  return met === null ? 'not measured' : met ? 'met' : 'NOT met';
+}
