@@ -1,8 +1,9 @@
-import { computeDeadline, nextStudyStatus, type Priority, pickRadiologist } from '@telerad/core';
+import { computeDeadline, DEFAULT_ROUTING_POLICY, nextStudyStatus, routeStudy } from '@telerad/core';
 import { recordAudit } from '@telerad/db';
 import { scheduleSlaTimers } from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
+import { loadRoutingRoster, READING_MINUTES } from './loadRoutingRoster.js';
 
 export type RouteOutcome =
   | { kind: 'assigned'; assignee: string; deadlineAt: Date }
@@ -10,8 +11,9 @@ export type RouteOutcome =
   | { kind: 'skipped'; status: string };
 
 /**
- * Sets the deadline of a ready study and assigns it to the on-duty radiologist of the clinic's
- * hospital with the least urgency-weighted outstanding work. Idempotent: a study already assigned
+ * Sets the deadline of a ready study and assigns it to an on-duty radiologist of the clinic's
+ * hospital chosen by the deadline-aware policy (the fewest expected breaches once it joins their
+ * queue; see docs/routing.md). Idempotent: a study already assigned
  * (by a retry or another router process) is left as it is. Assignments in one hospital are serialised
  * by an advisory lock so two routers never decide on stale loads at once.
  */
@@ -31,25 +33,22 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
 
     const readyAt = study.ready_at ?? new Date();
     const deadlines = computeDeadline(readyAt, study.priority, deps.slaPolicy);
-    const candidates = await trx
-      .selectFrom('app_user as u')
-      .leftJoin('study as s', (join) =>
-        join.onRef('s.assigned_to', '=', 'u.id').on('s.status', 'in', ['assigned', 'reading']),
-      )
-      .select([
-        'u.id',
-        'u.username',
-        sql<Priority[]>`coalesce(array_agg(s.priority) FILTER (WHERE s.id IS NOT NULL), '{}')`.as('outstanding'),
-      ])
-      .where('u.role', '=', 'radiologist')
-      .where('u.on_duty', '=', true)
-      .where('u.hospital_id', '=', study.hospital_id)
-      .groupBy(['u.id', 'u.username'])
-      .execute();
-    const chosen = pickRadiologist(
-      candidates.map((c) => ({ userId: c.id, username: c.username, outstanding: parsePgArray(c.outstanding) })),
-    );
     const now = new Date();
+    const roster = await loadRoutingRoster(trx, study.hospital_id, now.getTime());
+    const decision = routeStudy(
+      DEFAULT_ROUTING_POLICY,
+      {
+        id: study.id,
+        priority: study.priority,
+        readyAt: readyAt.getTime(),
+        deadlineAt: deadlines.deadlineAt.getTime(),
+        targetAt: deadlines.targetAt.getTime(),
+        modality: study.modalities.split('\\')[0] ?? '',
+      },
+      roster,
+      now.getTime(),
+      { readingMinutes: READING_MINUTES },
+    );
     const base = {
       ready_at: readyAt,
       target_at: deadlines.targetAt,
@@ -57,8 +56,8 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
       deadline_at: deadlines.deadlineAt,
       updated_at: now,
     };
-    if (chosen === null) {
-      const reason = 'no radiologist of the hospital is on duty';
+    if (decision.assignee === null) {
+      const { reason } = decision;
       await trx
         .updateTable('study')
         .set({ ...base, unassigned_reason: reason })
@@ -72,19 +71,20 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
       .set({
         ...base,
         status: nextStudyStatus(study.status, 'assign'),
-        assigned_to: chosen.userId,
+        assigned_to: decision.assignee,
         assigned_at: now,
         unassigned_reason: null,
       })
       .where('id', '=', studyId)
       .execute();
+    const assignee = roster.find((r) => r.id === decision.assignee)?.username ?? decision.assignee;
     await recordAudit(trx, {
       actor: 'system:router',
       action: 'study.assigned',
       studyId,
-      detail: { assignee: chosen.username },
+      detail: { assignee },
     });
-    return { kind: 'assigned', assignee: chosen.username, deadlineAt: deadlines.deadlineAt } as const;
+    return { kind: 'assigned', assignee, deadlineAt: deadlines.deadlineAt } as const;
   });
   if (outcome.kind !== 'skipped') {
     const study = await deps.db.db
@@ -101,13 +101,4 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
     );
   }
   return outcome;
-}
-
-/** node-postgres parses text[] into arrays, PGlite too; guard against the literal form anyway. */
-function parsePgArray(value: Priority[] | string): Priority[] {
-  if (Array.isArray(value)) return value;
-  return value
-    .replace(/^\{|\}$/g, '')
-    .split(',')
-    .filter((v) => v.length > 0) as Priority[];
 }

@@ -67,7 +67,7 @@ describe('routing', () => {
     expect(await study(id)).toMatchObject({
       status: 'ready',
       username: null,
-      unassigned_reason: 'no radiologist of the hospital is on duty',
+      unassigned_reason: 'no radiologist is on duty',
     });
     expect((await study(id)).deadline_at).not.toBeNull();
 
@@ -76,5 +76,49 @@ describe('routing', () => {
     // rad1 already has an inpatient study, so the idle rad2 takes the emergency.
     await until(async () => (await study(id)).username !== null);
     expect(await study(id)).toMatchObject({ status: 'assigned', username: 'rad2', unassigned_reason: null });
+  });
+
+  test('deadline-aware: an emergency goes to the radiologist whose queue lets it finish first', async () => {
+    const users = await db()
+      .selectFrom('app_user')
+      .select(['id', 'username'])
+      .where('role', '=', 'radiologist')
+      .execute();
+    const rad1 = users.find((u) => u.username === 'rad1')?.id ?? '';
+    const rad2 = users.find((u) => u.username === 'rad2')?.id ?? '';
+    // rad1 is reading a film opened a minute ago and has two emergencies waiting; rad2 has one
+    // outpatient film waiting, which a new emergency may pass.
+    await db()
+      .updateTable('study')
+      .set({ status: 'signed', signed_at: new Date() })
+      .where('status', 'in', ['assigned', 'reading'])
+      .execute();
+    const at = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+    const assign = async (
+      priority: 'emergency' | 'outpatient',
+      to: string,
+      status: 'assigned' | 'reading',
+      deadlineMinutes: number,
+    ) => {
+      const id = await insertReadyStudy(db(), 'clinic-b', priority);
+      await db()
+        .updateTable('study')
+        .set({
+          status,
+          assigned_to: to,
+          assigned_at: new Date(),
+          deadline_at: at(deadlineMinutes),
+          claimed_at: status === 'reading' ? at(-1) : null,
+        })
+        .where('id', '=', id)
+        .execute();
+    };
+    await assign('outpatient', rad1, 'reading', 50);
+    await assign('emergency', rad1, 'assigned', 25);
+    await assign('emergency', rad1, 'assigned', 28);
+    await assign('outpatient', rad2, 'assigned', 55);
+    const id = await readyStudy('emergency');
+    await until(async () => (await study(id)).username !== null);
+    expect((await study(id)).username).toBe('rad2');
   });
 });
