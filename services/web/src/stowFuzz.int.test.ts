@@ -217,23 +217,23 @@ function instanceOf(base: Base, caseNumber: number): Buffer {
   return Buffer.concat([meta, deflateRawSync(dataset)]);
 }
 
-const PLACEHOLDER = (role: number) => `2.25.${role + 1}${'0'.repeat(35)}`;
+const TEMPLATE_UID = (role: number) => `2.25.${role + 1}${'0'.repeat(35)}`;
 
 /** Synthetic DX/CR files and the repository's fixtures, plus dcmtk's rewrites in other syntaxes. */
 function buildCorpus(): Base[] {
-  const placeholders = {
-    studyInstanceUid: PLACEHOLDER(0),
-    seriesInstanceUid: PLACEHOLDER(1),
-    sopInstanceUid: PLACEHOLDER(2),
+  const templateUids = {
+    studyInstanceUid: TEMPLATE_UID(0),
+    seriesInstanceUid: TEMPLATE_UID(1),
+    sopInstanceUid: TEMPLATE_UID(2),
   };
   const fixed = { studyDate: '20260101', studyTime: '090000' };
-  const utf8 = createDxInstance({ ...placeholders, ...fixed, rows: 40, columns: 32 });
+  const utf8 = createDxInstance({ ...templateUids, ...fixed, rows: 40, columns: 32 });
   const bases: Base[] = [
     makeBase('dx-utf8', utf8),
     makeBase(
       'cr-gb18030',
       createDxInstance({
-        ...placeholders,
+        ...templateUids,
         ...fixed,
         rows: 24,
         columns: 30,
