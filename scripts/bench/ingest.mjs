@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// Intake benchmark (issue 3, "How it is measured"): STOW-RS of full-size DX images into telerad and
-// into Orthanc in the same run, at 1, 4 and 16 concurrent clients, plus upload-complete → assigned on
-// a radiologist's worklist for telerad. Results and their reading: docs/benchmarks.md.
+// Intake benchmark (issue 3, "How it is measured"): STOW-RS and C-STORE of full-size DX images into
+// telerad and into Orthanc in the same run, at 1, 4 and 16 concurrent clients, plus upload-complete →
+// assigned on a radiologist's worklist for telerad. Results and their reading: docs/benchmarks.md.
 //
 //   pnpm build && node scripts/bench/ingest.mjs [--instances 48] [--concurrency 1,4,16] [--repeat 1]
 //                                               [--rows 3000] [--columns 2500] [--no-orthanc]
+//                                               [--no-cstore] [--no-stow]
 //
 // Both servers run as child processes on loopback, each on its embedded defaults in a temp dir on
 // local disk: telerad is `node services/all-in-one/dist/main.js` (PGlite, local object folder, its own
@@ -20,14 +21,34 @@
 // assigned, without holding up the next upload. Polling starts at 5 ms and backs off to 100 ms, so a
 // latency is an upper bound, high by at most one poll interval; polling every few ms for every study
 // would load telerad's single embedded-database connection and slow the uploads being measured.
-// Temp dirs and children are removed even on failure or Ctrl-C. Prints a table, then one JSON line.
-import { execFileSync, spawn } from 'node:child_process';
+//
+// C-STORE (skip with --no-cstore): the same kind of files, written to the temp dir before the clock
+// starts, sent by dcmtk `storescu` processes, each one association carrying its share of the files
+// (N concurrent processes split the pass's files between them): to telerad's SCP
+// (TELERAD_DICOM_PORT, calling AE CLINIC_A, called AE TELERAD) and to Orthanc's DICOM port (DicomAet
+// ORTHANC, any calling AE). Throughput is the file bytes of all instances over the time from starting
+// the first storescu to the exit of the last; storescu's start-up and association are inside it. The
+// worklist pass reads each storescu's `-v` log as it runs: the moment its Nth "Received Store
+// Response (Success)" line arrives is the upload-complete of its Nth file, then the study is looked
+// up, submitted and polled as for STOW-RS.
+// Temp dirs and children are removed even on failure or Ctrl-C. Prints tables, then one JSON line.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -49,6 +70,8 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '3000' },
     columns: { type: 'string', default: '2500' },
     'no-orthanc': { type: 'boolean', default: false },
+    'no-cstore': { type: 'boolean', default: false },
+    'no-stow': { type: 'boolean', default: false },
   },
 });
 const instances = positiveInt(values.instances, '--instances');
@@ -244,6 +267,8 @@ async function startTelerad() {
     base,
     stowUrl: `${base}/dicomweb/studies`,
     headers: { authorization: clinicAuth },
+    dicomPort: Number(env.TELERAD_DICOM_PORT),
+    calledAe: 'TELERAD',
     ...started,
   };
 }
@@ -272,6 +297,7 @@ async function startOrthanc() {
   const dir = path.join(tmp, 'orthanc');
   mkdirSync(dir);
   const port = await freePort();
+  const dicomPort = await freePort();
   const password = randomBytes(12).toString('hex');
   // Only what a private instance needs; everything else stays on Orthanc's defaults (which in 1.10
   // include SyncStorageArea: true, an fsync per stored file, and the SQLite index).
@@ -280,7 +306,10 @@ async function startOrthanc() {
     StorageDirectory: path.join(dir, 'storage'),
     IndexDirectory: path.join(dir, 'index'),
     HttpPort: port,
-    DicomPort: await freePort(),
+    DicomPort: dicomPort,
+    DicomAet: 'ORTHANC',
+    DicomCheckCalledAet: false,
+    DicomAlwaysAllowStore: true, // any calling AE may store (Orthanc's default, stated)
     RemoteAccessAllowed: true,
     AuthenticationEnabled: true,
     RegisteredUsers: { bench: password },
@@ -294,7 +323,16 @@ async function startOrthanc() {
   const headers = { authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}` };
   await waitFor('orthanc', `${base}/system`, headers, started);
   const version = JSON.parse(await (await fetch(`${base}/system`, { headers })).text()).Version;
-  return { name: 'orthanc', base, stowUrl: `${base}/dicom-web/studies`, headers, version, ...started };
+  return {
+    name: 'orthanc',
+    base,
+    stowUrl: `${base}/dicom-web/studies`,
+    headers,
+    version,
+    dicomPort,
+    calledAe: 'ORTHANC',
+    ...started,
+  };
 }
 
 // ── one pass ───────────────────────────────────────────────────────────────────────────────────────
@@ -379,6 +417,97 @@ async function untilAssigned(server, agent, study, uploaded) {
   }
 }
 
+// ── C-STORE ────────────────────────────────────────────────────────────────────────────────────────
+/** Full-size DX files on disk, one study each, for storescu; the dir goes with `dispose`. */
+function writeStudyFiles(count, tag) {
+  const dir = path.join(tmp, `files-${tag}`);
+  mkdirSync(dir);
+  const studies = Array.from({ length: count }, (_, i) => {
+    const patientId = `BENCH-${tag}-${i}`;
+    const file = path.join(dir, `${String(i).padStart(3, '0')}.dcm`);
+    writeFileSync(file, createDxInstance({ rows, columns, patientId, accessionNumber: patientId }));
+    return { patientId, file, size: statSync(file).size };
+  });
+  return Object.assign(studies, { dispose: () => rmSync(dir, { recursive: true, force: true }) });
+}
+
+/** utime + stime of this process's waited-for children (the storescu processes), in seconds. */
+function childrenCpuSeconds() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/**
+ * One storescu process, one association, for `share`; `onStored(study, at)` as each success
+ * response arrives (storescu sends the files in order, one at a time). Rejects unless every file
+ * got success.
+ */
+function storescu(server, share, onStored) {
+  return new Promise((resolve, reject) => {
+    const args = ['-v', '-ta', '30', '-td', '300', '-aet', 'CLINIC_A', '-aec', server.calledAe];
+    const child = spawn('storescu', [...args, '127.0.0.1', String(server.dicomPort), ...share.map((s) => s.file)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stored = 0;
+    const log = [];
+    const onLine = (line) => {
+      log.push(line);
+      if (log.length > 40) log.shift();
+      if (/Received Store Response \(Success\)/.test(line)) {
+        const study = share[stored++];
+        if (study !== undefined) onStored(study, performance.now());
+      }
+    };
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      if (code === 0 && stored === share.length) resolve();
+      else {
+        reject(
+          new Error(
+            `storescu → ${server.name} ended with ${signal ?? code}, ${stored}/${share.length} stored:\n${log.join('\n')}`,
+          ),
+        );
+      }
+    });
+  });
+}
+
+/** Like stowRun, over C-STORE: `concurrency` storescu processes share the studies' files. */
+async function cstoreRun(server, studies, concurrency, { trackWorklist }) {
+  const shares = Array.from({ length: Math.min(concurrency, studies.length) }, () => []);
+  for (const [i, study] of studies.entries()) shares[i % shares.length].push(study);
+  const apiAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const trackers = [];
+  const cpu0 = cpuSeconds(server.child.pid);
+  const client0 = process.cpuUsage();
+  const kids0 = childrenCpuSeconds();
+  const started = performance.now();
+  await Promise.all(
+    shares.map((share) =>
+      storescu(server, share, (study, uploaded) => {
+        if (trackWorklist) trackers.push(untilAssigned(server, apiAgent, study, uploaded));
+      }),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu1 = cpuSeconds(server.child.pid);
+  const client = process.cpuUsage(client0);
+  const kids = childrenCpuSeconds() - kids0;
+  const latencies = await Promise.all(trackers);
+  apiAgent.destroy();
+  const bytes = studies.reduce((sum, s) => sum + s.size, 0);
+  return {
+    mbps: bytes / 1e6 / seconds,
+    ips: studies.length / seconds,
+    seconds,
+    serverCores: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / seconds,
+    clientCores: ((client.user + client.system) / 1e6 + kids) / seconds,
+    latencies,
+  };
+}
+
 // ── main ───────────────────────────────────────────────────────────────────────────────────────────
 const median = (xs) => percentile(xs, 50);
 const summarize = (passes) => ({
@@ -390,41 +519,39 @@ const summarize = (passes) => ({
 });
 const loadNow = () => os.loadavg().map((l) => round(l, 2));
 
-let exitCode = 0;
-try {
-  const runTag = randomBytes(3).toString('hex');
-  const loadBefore = loadNow();
-  if (loadBefore[0] > 1) {
-    console.error(`note: load average ${loadBefore.join(' ')} on ${os.cpus().length} cores: something else is running`);
-  }
-  console.error(`temp dir ${tmp}; starting telerad${values['no-orthanc'] ? '' : ' and Orthanc'}…`);
-  const [telerad, orthanc] = await Promise.all([startTelerad(), values['no-orthanc'] ? null : startOrthanc()]);
-
-  // Warm both servers (JIT, first PGlite/SQLite pages, connections): two studies each, not timed.
-  const warm = makeStudies(2, `${runTag}-warm`);
-  for (const server of [telerad, orthanc]) {
-    if (server) await stowRun(server, warm, 1, { trackWorklist: server === telerad });
-  }
-
+/**
+ * Every concurrency level of one protocol: throughput passes on each server (alternating which goes
+ * first), then a worklist pass on telerad. `make(count, tag)` builds a pass's studies (with an
+ * optional `dispose()`), `run` sends them.
+ */
+async function measure(protocol, telerad, orthanc, runTag, make, run) {
   const results = [];
   for (const [levelIndex, concurrency] of levels.entries()) {
     const servers = [telerad, orthanc].filter(Boolean);
     if (levelIndex % 2 === 1) servers.reverse();
     const passes = new Map(servers.map((server) => [server, []]));
     for (let pass = 0; pass < repeat; pass++) {
-      const studies = makeStudies(instances, `${runTag}-c${concurrency}-p${pass}`);
+      const studies = make(instances, `${runTag}-${protocol}-c${concurrency}-p${pass}`);
       console.error(
-        `${concurrency} client(s), pass ${pass + 1}/${repeat}: ${servers.map((s) => s.name).join(', then ')}`,
+        `${protocol}, ${concurrency} client(s), pass ${pass + 1}/${repeat}: ${servers.map((s) => s.name).join(', then ')}`,
       );
-      for (const server of servers) {
-        passes.get(server).push(await stowRun(server, studies, concurrency, { trackWorklist: false }));
-        await sleep(1000);
+      try {
+        for (const server of servers) {
+          passes.get(server).push(await run(server, studies, concurrency, { trackWorklist: false }));
+          await sleep(1000);
+        }
+      } finally {
+        studies.dispose?.();
       }
     }
-    console.error(`${concurrency} client(s): worklist pass on telerad`);
-    const w = await stowRun(telerad, makeStudies(instances, `${runTag}-c${concurrency}-w`), concurrency, {
-      trackWorklist: true,
-    });
+    console.error(`${protocol}, ${concurrency} client(s): worklist pass on telerad`);
+    const studies = make(instances, `${runTag}-${protocol}-c${concurrency}-w`);
+    let w;
+    try {
+      w = await run(telerad, studies, concurrency, { trackWorklist: true });
+    } finally {
+      studies.dispose?.();
+    }
     await sleep(1000);
     const t = summarize(passes.get(telerad));
     const o = orthanc ? summarize(passes.get(orthanc)) : null;
@@ -442,9 +569,70 @@ try {
       latencies: w.latencies,
     });
   }
-
   const all = results.flatMap((r) => r.latencies);
+  return {
+    rows: results.map(({ latencies, ...r }) => r),
+    worklistMs: { samples: all.length, p50: round(percentile(all, 50)), p99: round(percentile(all, 99)) },
+    target: {
+      throughputAtLeastOrthanc: orthanc ? results.every((r) => r.ratio >= 1) : null,
+      worklistP99Under1s: percentile(all, 99) < 1000,
+    },
+  };
+}
+
+function printTable(title, measured) {
+  const pad = (v, n) => String(v ?? '–').padStart(n);
+  console.log(`\n${title}`);
+  console.log(
+    `${pad('clients', 7)} | ${pad('telerad MB/s', 12)} ${pad('inst/s', 7)} ${pad('cores', 5)} | ` +
+      `${pad('Orthanc MB/s', 12)} ${pad('inst/s', 7)} ${pad('cores', 5)} | ${pad('ratio', 5)} | ` +
+      `${pad('worklist p50', 12)} ${pad('p99 ms', 7)}`,
+  );
+  for (const r of measured.rows) {
+    console.log(
+      `${pad(r.concurrency, 7)} | ${pad(r.telerad.mbps, 12)} ${pad(r.telerad.ips, 7)} ${pad(r.telerad.serverCores, 5)} | ` +
+        `${pad(r.orthanc?.mbps, 12)} ${pad(r.orthanc?.ips, 7)} ${pad(r.orthanc?.serverCores, 5)} | ${pad(r.ratio, 5)} | ` +
+        `${pad(r.worklistMs.p50, 12)} ${pad(r.worklistMs.p99, 7)}`,
+    );
+  }
+  console.log(
+    `upload-complete → assigned, all ${measured.worklistMs.samples} studies: p50 ${measured.worklistMs.p50} ms, ` +
+      `p99 ${measured.worklistMs.p99} ms\ntarget: throughput ≥ Orthanc at every concurrency: ` +
+      `${fmtTarget(measured.target.throughputAtLeastOrthanc)}; worklist p99 < 1 s: ${fmtTarget(measured.target.worklistP99Under1s)}`,
+  );
+}
+
+let exitCode = 0;
+try {
+  if (values['no-cstore'] === false && spawnSync('storescu', ['--version']).status !== 0) {
+    throw new Error('storescu not found (apt-get install -y dcmtk), or pass --no-cstore');
+  }
+  const runTag = randomBytes(3).toString('hex');
+  const loadBefore = loadNow();
+  if (loadBefore[0] > 1) {
+    console.error(`note: load average ${loadBefore.join(' ')} on ${os.cpus().length} cores: something else is running`);
+  }
+  console.error(`temp dir ${tmp}; starting telerad${values['no-orthanc'] ? '' : ' and Orthanc'}…`);
+  const [telerad, orthanc] = await Promise.all([startTelerad(), values['no-orthanc'] ? null : startOrthanc()]);
+
+  // Warm both servers (JIT, first PGlite/SQLite pages, connections): two studies each, not timed.
+  const warm = makeStudies(2, `${runTag}-warm`);
+  for (const server of [telerad, orthanc]) {
+    if (server) await stowRun(server, warm, 1, { trackWorklist: server === telerad });
+  }
   const imageMB = round(warm[0].body.length / 1e6);
+
+  const stow = values['no-stow'] ? null : await measure('STOW-RS', telerad, orthanc, runTag, makeStudies, stowRun);
+  let cstore = null;
+  if (!values['no-cstore']) {
+    const warmFiles = writeStudyFiles(2, `${runTag}-cstore-warm`);
+    for (const server of [telerad, orthanc]) {
+      if (server) await cstoreRun(server, warmFiles, 1, { trackWorklist: server === telerad });
+    }
+    warmFiles.dispose();
+    cstore = await measure('C-STORE', telerad, orthanc, runTag, writeStudyFiles, cstoreRun);
+  }
+
   const summary = {
     bench: 'ingest',
     machine: {
@@ -464,37 +652,19 @@ try {
     instancesPerPass: instances,
     passes: repeat,
     imageMB,
-    rows: results.map(({ latencies, ...r }) => r),
-    worklistMs: { samples: all.length, p50: round(percentile(all, 50)), p99: round(percentile(all, 99)) },
-    target: {
-      throughputAtLeastOrthanc: orthanc ? results.every((r) => r.ratio >= 1) : null,
-      worklistP99Under1s: percentile(all, 99) < 1000,
-    },
+    // STOW-RS, at the top level as before; null with --no-stow.
+    rows: stow?.rows ?? null,
+    worklistMs: stow?.worklistMs ?? null,
+    target: stow?.target ?? null,
+    cstore: cstore && { storescu: 'one association per process', ...cstore },
   };
 
-  const pad = (v, n) => String(v ?? '–').padStart(n);
-  console.log(
-    `\nSTOW-RS, ${instances} × ${imageMB} MB DX (${columns}×${rows}, 16-bit) per pass, one instance per request, ` +
-      `median of ${repeat} pass(es); ${os.cpus().length} cores (load ${loadBefore[0]} before, ` +
-      `${summary.machine.loadAfter[0]} after), Node ${process.version}${orthanc ? `, Orthanc ${orthanc.version}` : ''}`,
-  );
-  console.log(
-    `${pad('clients', 7)} | ${pad('telerad MB/s', 12)} ${pad('inst/s', 7)} ${pad('cores', 5)} | ` +
-      `${pad('Orthanc MB/s', 12)} ${pad('inst/s', 7)} ${pad('cores', 5)} | ${pad('ratio', 5)} | ` +
-      `${pad('worklist p50', 12)} ${pad('p99 ms', 7)}`,
-  );
-  for (const r of summary.rows) {
-    console.log(
-      `${pad(r.concurrency, 7)} | ${pad(r.telerad.mbps, 12)} ${pad(r.telerad.ips, 7)} ${pad(r.telerad.serverCores, 5)} | ` +
-        `${pad(r.orthanc?.mbps, 12)} ${pad(r.orthanc?.ips, 7)} ${pad(r.orthanc?.serverCores, 5)} | ${pad(r.ratio, 5)} | ` +
-        `${pad(r.worklistMs.p50, 12)} ${pad(r.worklistMs.p99, 7)}`,
-    );
-  }
-  console.log(
-    `upload-complete → assigned, all ${all.length} studies: p50 ${summary.worklistMs.p50} ms, p99 ${summary.worklistMs.p99} ms` +
-      `\ntarget: throughput ≥ Orthanc at every concurrency: ${fmtTarget(summary.target.throughputAtLeastOrthanc)}; ` +
-      `worklist p99 < 1 s: ${fmtTarget(summary.target.worklistP99Under1s)}`,
-  );
+  const setting =
+    `${instances} × ${imageMB} MB DX (${columns}×${rows}, 16-bit) per pass, median of ${repeat} pass(es); ` +
+    `${os.cpus().length} cores (load ${loadBefore[0]} before, ${summary.machine.loadAfter[0]} after), ` +
+    `Node ${process.version}${orthanc ? `, Orthanc ${orthanc.version}` : ''}`;
+  if (stow) printTable(`STOW-RS, one instance per request, ${setting}`, stow);
+  if (cstore) printTable(`C-STORE, dcmtk storescu, one association per client, ${setting}`, cstore);
   console.log(JSON.stringify(summary));
 } catch (error) {
   exitCode = 1;

@@ -15,6 +15,21 @@ export interface PixelGeometry {
 const undefinedLength = 0xffffffff;
 
 /**
+ * Where the fragment item headers of encapsulated pixel data are read from: by default the parsed
+ * bytes themselves; for a file parsed from a prefix, the file (offsets are `dataSet.byteArray`'s).
+ */
+export interface ItemHeaderSource {
+  /** The file's length, in the same offsets. */
+  length: number;
+  /** The 8 bytes at `position` (tag and length of one item); position + 8 ≤ length. */
+  read8(position: number): Uint8Array;
+}
+
+function bufferSource(bytes: Uint8Array): ItemHeaderSource {
+  return { length: bytes.length, read8: (position) => bytes.subarray(position, position + 8) };
+}
+
+/**
  * Checks that the pixel data is all there and, for native transfer syntaxes, exactly as long as
  * the image geometry says. Reads only element headers: the pixel bytes are never touched.
  */
@@ -23,6 +38,7 @@ export function checkPixelData(
   encoding: PixelEncoding,
   transferSyntaxUid: string,
   geometry: PixelGeometry,
+  items: ItemHeaderSource = bufferSource(dataSet.byteArray),
 ): void {
   const element = dataSet.elements[dicomTag.PixelData.tag];
   if (!element) {
@@ -35,7 +51,7 @@ export function checkPixelData(
     return;
   }
   if (encoding === 'encapsulated') {
-    if (element.length === undefinedLength) checkFragments(dataSet.byteArray, element.dataOffset);
+    if (element.length === undefinedLength) checkFragments(items, element.dataOffset);
     return;
   }
   if (element.length === undefinedLength) {
@@ -71,8 +87,7 @@ function required(value: number | null, label: string): number {
 }
 
 /** Walks the fragment items (PS3.5 §A.4) to the sequence delimiter, jumping over their contents. */
-function checkFragments(bytes: Uint8Array, start: number): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+function checkFragments(bytes: ItemHeaderSource, start: number): void {
   let position = start;
   for (;;) {
     if (position + 8 > bytes.length) {
@@ -81,9 +96,11 @@ function checkFragments(bytes: Uint8Array, start: number): void {
         `file is truncated: encapsulated pixel data has no sequence delimiter before the end (${bytes.length} bytes)`,
       );
     }
-    const group = view.getUint16(position, true);
-    const elementNumber = view.getUint16(position + 2, true);
-    const length = view.getUint32(position + 4, true);
+    const header = bytes.read8(position);
+    const view = new DataView(header.buffer, header.byteOffset, 8);
+    const group = view.getUint16(0, true);
+    const elementNumber = view.getUint16(2, true);
+    const length = view.getUint32(4, true);
     if (group !== 0xfffe || (elementNumber !== 0xe000 && elementNumber !== 0xe0dd)) {
       throw new DicomParseError(
         'pixel-data-length',

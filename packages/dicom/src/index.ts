@@ -10,6 +10,15 @@ export { DicomParseError, type DicomParseReason } from './DicomParseError.js';
 export { decodeDicomText } from './decodeDicomText.js';
 export { newUid } from './newUid.js';
 export { type InstanceMeta, type ParseInstanceOptions, parseInstance } from './parseInstance.js';
+export {
+  bytesSource,
+  defaultFirstPrefixBytes,
+  type ParseInstanceFromOptions,
+  type PositionedBytes,
+  parseInstanceFile,
+  parseInstanceFrom,
+} from './parseInstanceFrom.js';
 export { type PersonName, parsePersonName } from './personName.js';
+export { PrefixTooShortError } from './readDataSet.js';
 export { type ElementEdit, type RewritableElement, rewriteElements } from './rewriteElements.js';
 export { isValidUid, uidProblem } from './uidProblem.js';

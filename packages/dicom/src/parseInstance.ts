@@ -1,6 +1,6 @@
 import type { DataSet } from 'dicom-parser';
 import { parseCharsetTerms } from './characterSets.js';
-import { checkPixelData } from './checkPixelData.js';
+import { checkPixelData, type ItemHeaderSource } from './checkPixelData.js';
 import { chooseCharacterSet } from './chooseCharacterSet.js';
 import { DicomParseError } from './DicomParseError.js';
 import { decodeDicomText } from './decodeDicomText.js';
@@ -15,7 +15,7 @@ import {
   withoutNul,
 } from './elementValue.js';
 import { type PersonName, parsePersonName } from './personName.js';
-import { readDataSet } from './readDataSet.js';
+import { PrefixTooShortError, type ReadDataSet, readDataSet } from './readDataSet.js';
 import { pixelEncodingOf } from './transferSyntax.js';
 import { uidProblem } from './uidProblem.js';
 
@@ -57,6 +57,17 @@ export interface ParseInstanceOptions {
   defaultCharset?: string;
   /** Largest size a deflated dataset may inflate to (pass the instance size limit); default 512 MiB. */
   maxInflatedBytes?: number;
+  /**
+   * The whole file's size when `bytes` is only its first part. Lengths are then checked against the
+   * file, and a prefix that ends before the Pixel Data header throws PrefixTooShortError (read more
+   * and call again). See parseInstanceFrom, which does that.
+   */
+  totalLength?: number;
+  /**
+   * With `totalLength`: reads `length` bytes at `position` of the file, for the item headers of
+   * encapsulated pixel data that lie past the prefix. Without it such a file needs the whole file.
+   */
+  readAt?: (position: number, length: number) => Uint8Array;
 }
 
 const textFields = ['PatientName', 'PatientID', 'AccessionNumber', 'StudyDescription', 'SeriesDescription'] as const;
@@ -67,10 +78,11 @@ type TextField = (typeof textFields)[number];
  * @throws DicomParseError with a `reason` and a message naming the problem.
  */
 export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions = {}): InstanceMeta {
-  const { dataSet, transferSyntaxUid } = readDataSet(
-    bytes,
-    options.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: options.maxInflatedBytes },
-  );
+  const read = readDataSet(bytes, {
+    ...(options.maxInflatedBytes === undefined ? {} : { maxInflatedBytes: options.maxInflatedBytes }),
+    ...(options.totalLength === undefined ? {} : { totalLength: options.totalLength }),
+  });
+  const { dataSet, transferSyntaxUid } = read;
   if (transferSyntaxUid === '')
     throw new DicomParseError('missing-attribute', `missing ${dicomTag.TransferSyntaxUID.label}`);
   const transferSyntaxProblem = uidProblem(transferSyntaxUid);
@@ -90,14 +102,20 @@ export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions =
   const bitsAllocated = readUint16(dataSet, dicomTag.BitsAllocated.tag);
   const frames = readIntegerString(dataSet, dicomTag.NumberOfFrames.tag);
   const numberOfFrames = frames !== null && frames >= 1 ? frames : 1;
-  checkPixelData(dataSet, encoding, transferSyntaxUid, {
-    rows,
-    columns,
-    bitsAllocated,
-    numberOfFrames,
-    samplesPerPixel: readUint16(dataSet, dicomTag.SamplesPerPixel.tag) ?? 1,
-    photometricInterpretation: readAscii(dataSet, dicomTag.PhotometricInterpretation.tag),
-  });
+  checkPixelData(
+    dataSet,
+    encoding,
+    transferSyntaxUid,
+    {
+      rows,
+      columns,
+      bitsAllocated,
+      numberOfFrames,
+      samplesPerPixel: readUint16(dataSet, dicomTag.SamplesPerPixel.tag) ?? 1,
+      photometricInterpretation: readAscii(dataSet, dicomTag.PhotometricInterpretation.tag),
+    },
+    options.totalLength === undefined ? undefined : itemHeadersOf(read, options.readAt),
+  );
 
   const text = decodeTextFields(dataSet, options.defaultCharset);
   const ascii = (tag: string) => withoutNul(readAscii(dataSet, tag));
@@ -126,6 +144,21 @@ export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions =
     bitsAllocated,
     specificCharacterSet: text.terms.join('\\'),
     charsetGuessed: text.guessed,
+  };
+}
+
+/** Item headers inside the prefix come from it, the others from the file through `readAt`. */
+function itemHeadersOf(read: ReadDataSet, readAt: ParseInstanceOptions['readAt']): ItemHeaderSource {
+  const prefix = read.dataSet.byteArray;
+  return {
+    length: read.checkedLength,
+    read8(position) {
+      if (position + 8 <= prefix.length) return prefix.subarray(position, position + 8);
+      if (readAt === undefined) throw new PrefixTooShortError(prefix.length);
+      const header = readAt(position - read.offsetShift, 8);
+      if (header.length < 8) throw new Error(`the file changed while it was read: no 8 bytes at ${position}`);
+      return header;
+    },
   };
 }
 

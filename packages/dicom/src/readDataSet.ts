@@ -10,16 +10,41 @@ export interface ReadDataSet {
   transferSyntaxUid: string;
   /** 'part10' when the file has the preamble and `DICM`; 'raw' for a bare dataset. */
   format: 'part10' | 'raw';
+  /**
+   * What to subtract from an offset in `dataSet.byteArray` to get the offset in the file: 132 when a
+   * Part 10 file without its preamble was given one, else 0.
+   */
+  offsetShift: number;
+  /** The length the bounds checks compared against, in `dataSet.byteArray` offsets. */
+  checkedLength: number;
 }
 
 export interface ReadDataSetOptions {
   /** A deflated dataset that inflates to more is refused (a deflate bomb); default 512 MiB. */
   maxInflatedBytes?: number;
+  /**
+   * The whole file's size when `bytes` is only its first part (a prefix). Element lengths are then
+   * checked against this size, and a prefix too short to hold everything up to the pixel data's
+   * header makes readDataSet throw PrefixTooShortError: read more of the file and call again.
+   */
+  totalLength?: number;
+}
+
+/**
+ * The prefix given with `totalLength` ends before everything up to the Pixel Data header could be
+ * read; not a verdict on the file. Call again with a longer prefix (the whole file at the latest).
+ */
+export class PrefixTooShortError extends Error {
+  constructor(readonly prefixLength: number) {
+    super(`the first ${prefixLength} bytes do not hold the whole header; read more of the file`);
+    this.name = 'PrefixTooShortError';
+  }
 }
 
 /** The default largest instance (TELERAD_MAX_INSTANCE_MB), which an inflated dataset is too. */
 const defaultMaxInflatedBytes = 512 * 1024 * 1024;
 const preambleLength = 128;
+const minimumPrefixLength = 1024;
 const undefinedLength = 0xffffffff;
 const explicitVrs = new Set(
   'AE AS AT CS DA DS DT FD FL IS LO LT OB OD OF OL OV OW PN SH SL SQ SS ST SV TM UC UI UL UN UR US UT UV'.split(' '),
@@ -31,8 +56,22 @@ const explicitVrs = new Set(
  * files that lost their preamble, and bare datasets (implicit or explicit VR little endian).
  */
 export function readDataSet(bytes: Uint8Array, options: ReadDataSetOptions = {}): ReadDataSet {
-  const inflater = inflaterWithin(options.maxInflatedBytes ?? defaultMaxInflatedBytes);
-  const parse = (data: Uint8Array, rawSyntax: string | undefined) => parseWith(data, rawSyntax, inflater);
+  const totalLength = options.totalLength ?? bytes.length;
+  if (totalLength < bytes.length) throw new RangeError('totalLength is shorter than the bytes given');
+  const prefix = totalLength > bytes.length;
+  // Too short to tell a Part 10 file from a bare dataset.
+  if (prefix && bytes.length < minimumPrefixLength) throw new PrefixTooShortError(bytes.length);
+  const fullInflater = inflaterWithin(options.maxInflatedBytes ?? defaultMaxInflatedBytes);
+  // A deflated dataset cannot be parsed from part of its stream: ask for the whole file.
+  const inflater: typeof fullInflater = prefix
+    ? () => {
+        throw new PrefixTooShortError(bytes.length);
+      }
+    : fullInflater;
+  const parse = (data: Uint8Array, rawSyntax: string | undefined, shift = 0) => ({
+    ...parseWith(data, rawSyntax, inflater, prefix ? { totalLength: totalLength + shift } : undefined),
+    offsetShift: shift,
+  });
   if (hasDicmPrefix(bytes)) return { ...parse(bytes, undefined), format: 'part10' };
   const firstGroup = bytes.length >= 8 ? (bytes[0] as number) | ((bytes[1] as number) << 8) : -1;
   if (firstGroup === 0x0002) {
@@ -40,7 +79,7 @@ export function readDataSet(bytes: Uint8Array, options: ReadDataSetOptions = {})
     const withPreamble = new Uint8Array(preambleLength + 4 + bytes.length);
     withPreamble.set([0x44, 0x49, 0x43, 0x4d], preambleLength);
     withPreamble.set(bytes, preambleLength + 4);
-    return { ...parse(withPreamble, undefined), format: 'part10' };
+    return { ...parse(withPreamble, undefined, preambleLength + 4), format: 'part10' };
   }
   if (firstGroup === 0x0008) {
     const vr = String.fromCharCode(bytes[4] as number, bytes[5] as number);
@@ -71,7 +110,8 @@ function parseWith(
   bytes: Uint8Array,
   rawSyntax: string | undefined,
   inflater: (bytes: Uint8Array, position: number) => Uint8Array,
-): Omit<ReadDataSet, 'format'> {
+  prefix: { totalLength: number } | undefined,
+): Omit<ReadDataSet, 'format' | 'offsetShift'> {
   let dataSet: DataSet;
   try {
     dataSet = dicomParser.parseDicom(bytes, {
@@ -80,11 +120,30 @@ function parseWith(
       ...(rawSyntax === undefined ? {} : { TransferSyntaxUID: rawSyntax }),
     });
   } catch (error) {
-    throw parserFailure(error);
+    if (error instanceof PrefixTooShortError) throw error;
+    const failure = parserFailure(error);
+    // Reading past the end of a prefix says nothing about the file: read more of it.
+    if (prefix !== undefined && failure.reason === 'truncated') throw new PrefixTooShortError(bytes.length);
+    throw failure;
   }
-  assertElementsInBounds(dataSet);
+  const checkedLength = prefix?.totalLength ?? dataSet.byteArray.length;
+  assertElementsInBounds(dataSet, checkedLength);
+  if (prefix !== undefined) assertHeaderInPrefix(dataSet, bytes.length);
   const transferSyntaxUid = rawSyntax ?? (dataSet.string(dicomTag.TransferSyntaxUID.tag) ?? '').replace(/\0/g, '');
-  return { dataSet, transferSyntaxUid };
+  return { dataSet, transferSyntaxUid, checkedLength };
+}
+
+/**
+ * From a prefix, the parse is complete only when it reached the Pixel Data header and every other
+ * element's value lies inside the prefix (only the pixel data may go on past it).
+ */
+function assertHeaderInPrefix(dataSet: DataSet, prefixLength: number): void {
+  const pixelData = dataSet.elements[dicomTag.PixelData.tag];
+  if (pixelData === undefined || pixelData.dataOffset > prefixLength) throw new PrefixTooShortError(prefixLength);
+  for (const element of Object.values(dataSet.elements)) {
+    if (element === pixelData || element.length === undefinedLength) continue;
+    if (element.dataOffset + element.length > prefixLength) throw new PrefixTooShortError(prefixLength);
+  }
 }
 
 /**
@@ -138,8 +197,7 @@ function describeTag(tag: string): string {
 }
 
 /** dicom-parser seeks past values without checking the end, so a cut file parses "fine". */
-function assertElementsInBounds(dataSet: DataSet): void {
-  const size = dataSet.byteArray.length;
+function assertElementsInBounds(dataSet: DataSet, size: number): void {
   for (const element of Object.values(dataSet.elements)) {
     if (element.length === undefinedLength) continue;
     const end = element.dataOffset + element.length;

@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createDxInstance, newUid, rewriteElements } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
 import { testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { InstanceBytes } from './instanceBytes.js';
 import { InstanceRejectedError, storeInstance } from './storeInstance.js';
 
 /** Intake rules a township relies on, against real PostgreSQL, Redis and the object store. */
@@ -25,7 +29,7 @@ describe('storeInstance', () => {
     await cleanup?.();
   });
 
-  const send = (bytes: Buffer, clinicId = clinicA) =>
+  const send = (bytes: InstanceBytes, clinicId = clinicA) =>
     storeInstance(runtime, bytes, { clinicId, actor: 'clinic:test', channel: 'stow-rs' });
   const instances = (sopInstanceUid: string) =>
     runtime.db.db.selectFrom('instance').selectAll().where('sop_instance_uid', '=', sopInstanceUid).execute();
@@ -121,5 +125,71 @@ describe('storeInstance', () => {
     // The stored file keeps the modality's original bytes.
     const [row] = await instances(stored.sopInstanceUid);
     expect((await runtime.store.getBuffer(row?.blob_key ?? '')).equals(file)).toBe(true);
+  });
+
+  describe('from a spool file', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(tmpdir(), 'store-file-'));
+    });
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    const spooled = async (bytes: Buffer) => {
+      const filePath = path.join(dir, `${newUid()}.spool`);
+      await writeFile(filePath, bytes);
+      return { path: filePath, size: bytes.length };
+    };
+    /** The index rows, without what differs between two stores of the same image. */
+    const rowsOf = async (sopInstanceUid: string) => {
+      const [row] = await instances(sopInstanceUid);
+      const {
+        id: _id,
+        study_id: _study,
+        series_id: _series,
+        received_at: _at,
+        received_via: _via,
+        ...rest
+      } = row as NonNullable<typeof row> & Record<string, unknown>;
+      return rest;
+    };
+
+    test('stores the same blob and the same index rows as from a Buffer', async () => {
+      const viaBuffer = createDxInstance({ rows: 1024, columns: 1024, patientId: 'FILE-1' });
+      const viaFile = createDxInstance({ rows: 1024, columns: 1024, patientId: 'FILE-1' });
+      const fromBuffer = await send(viaBuffer);
+      const fromFile = await send(await spooled(viaFile));
+      expect(fromFile.duplicate).toBe(false);
+      const [row] = await instances(fromFile.sopInstanceUid);
+      expect((await runtime.store.getBuffer(row?.blob_key ?? '')).equals(viaFile)).toBe(true);
+      const a = await rowsOf(fromBuffer.sopInstanceUid);
+      const b = await rowsOf(fromFile.sopInstanceUid);
+      expect(b).toMatchObject({ size_bytes: String(viaFile.length), rows: 1024, columns: 1024, number_of_frames: 1 });
+      expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+      // Each row records its own file's size (the two differ by their random UIDs' lengths).
+      expect(a.size_bytes).toBe(String(viaBuffer.length));
+      for (const key of ['rows', 'columns', 'transfer_syntax_uid', 'sop_class_uid', 'number_of_frames']) {
+        expect(b[key as keyof typeof b], key).toEqual(a[key as keyof typeof a]);
+      }
+    });
+
+    test('the same file again is a duplicate; other bytes under its UID are a conflict', async () => {
+      const sopInstanceUid = newUid();
+      const studyInstanceUid = newUid();
+      const original = createDxInstance({ sopInstanceUid, studyInstanceUid, patientId: 'FILE-ORIG' });
+      const changed = createDxInstance({ sopInstanceUid, studyInstanceUid, patientId: 'FILE-CHANGED' });
+      const first = await send(await spooled(original));
+      expect((await send(await spooled(original))).duplicate).toBe(true);
+      expect((await send(original)).duplicate).toBe(true);
+      await expect(send(await spooled(changed))).rejects.toThrow(/already stored with different content/);
+      expect(await instances(first.sopInstanceUid)).toHaveLength(1);
+    });
+
+    test('a truncated file is refused as truncated, like the Buffer', async () => {
+      const file = createDxInstance({ rows: 1024, columns: 1024 });
+      const cut = file.subarray(0, file.length - 1000);
+      await expect(send(await spooled(cut))).rejects.toMatchObject({ reason: 'truncated' });
+    });
   });
 });

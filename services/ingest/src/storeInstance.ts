@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { type Priority, ValidationError } from '@telerad/core';
 import { type IntakeChannel, recordAudit } from '@telerad/db';
-import { type InstanceMeta, parseInstance } from '@telerad/dicom';
+import { type InstanceMeta, type ParseInstanceOptions, parseInstance, parseInstanceFile } from '@telerad/dicom';
 import { scheduleStableCheck } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { sql } from 'kysely';
+import { type InstanceBytes, isSpooled, type SpooledFile } from './instanceBytes.js';
 import { patientNameSearch } from './patientNameSearch.js';
 
 export type IngestDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config'>;
@@ -51,18 +53,29 @@ export const blobKeyOf = (m: Pick<InstanceMeta, 'studyInstanceUid' | 'seriesInst
  * Stores one DICOM instance: bytes durably in object storage first, then the index rows in one
  * transaction. Only then is the instance acknowledged; if indexing fails, the caller reports a failure
  * and the orphaned object is harmless (the index never points to it).
+ *
+ * `bytes` is a Buffer or a spool file. A file is never read whole into memory: its header is parsed
+ * from a prefix, it is streamed to the store (S3 multipart when large), and hashed as a stream for
+ * the duplicate check. The caller keeps owning (and removes) the file.
  */
-export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: IntakeSource): Promise<StoredInstance> {
+export async function storeInstance(
+  deps: IngestDeps,
+  bytes: InstanceBytes,
+  source: IntakeSource,
+): Promise<StoredInstance> {
   const clinic = await deps.db.db
     .selectFrom('clinic')
     .select(['id', 'code', 'hospital_id', 'default_priority', 'default_charset'])
     .where('id', '=', source.clinicId)
     .executeTakeFirstOrThrow();
-  const meta = parseInstance(bytes, {
+  const parseOptions: ParseInstanceOptions = {
     // A deflated dataset may not inflate past the largest instance we take (a deflate bomb).
     maxInflatedBytes: deps.config.maxInstanceBytes,
     ...(clinic.default_charset === null ? {} : { defaultCharset: clinic.default_charset }),
-  });
+  };
+  const meta = isSpooled(bytes)
+    ? await parseInstanceFile(bytes.path, parseOptions)
+    : parseInstance(bytes, parseOptions);
   assertExpectedUids(meta, source.expected ?? {});
 
   const existing = await deps.db.db
@@ -72,11 +85,15 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
     .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
     .executeTakeFirst();
   if (existing !== undefined) {
-    return sameOrConflict(deps, existing, createHash('sha256').update(bytes).digest('hex'), meta, source);
+    return sameOrConflict(deps, existing, await sha256Of(bytes), meta, source);
   }
 
   const key = blobKeyOf(meta);
-  const { sha256 } = await deps.store.put(key, bytes, { contentType: 'application/dicom' });
+  const put = await deps.store.put(key, isSpooled(bytes) ? createReadStream(bytes.path) : bytes, {
+    contentType: 'application/dicom',
+  });
+  const { sha256 } = put;
+  const sizeBytes = isSpooled(bytes) ? put.size : bytes.length;
 
   const priority = source.priority ?? clinic.default_priority;
   const now = new Date();
@@ -159,7 +176,7 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
         rows: meta.rows,
         columns: meta.columns,
         number_of_frames: meta.numberOfFrames,
-        size_bytes: bytes.length,
+        size_bytes: sizeBytes,
         sha256,
         blob_key: key,
         received_via: source.channel,
@@ -225,6 +242,17 @@ export async function storeInstance(deps: IngestDeps, bytes: Buffer, source: Int
     seriesInstanceUid: meta.seriesInstanceUid,
     duplicate: false,
   };
+}
+
+async function sha256Of(bytes: InstanceBytes): Promise<string> {
+  if (!isSpooled(bytes)) return createHash('sha256').update(bytes).digest('hex');
+  return hashFile(bytes);
+}
+
+async function hashFile(file: SpooledFile): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file.path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 async function sameOrConflict(

@@ -7,6 +7,7 @@ import {
 } from '@telerad/core';
 import { DicomParseError } from '@telerad/dicom';
 import { type Request, type Response, Router } from 'express';
+import { spoolDirOf } from './instanceBytes.js';
 import { sendingClinicOfPrincipal } from './sendingClinic.js';
 import { type IngestDeps, InstanceRejectedError, storeInstance } from './storeInstance.js';
 import {
@@ -14,7 +15,7 @@ import {
   FAILURE_REASON,
   failureReasonForParseError,
   MultipartError,
-  parseMultipartRelated,
+  parseMultipartRelatedSpooled,
   stowStatus,
 } from './stow/index.js';
 
@@ -72,7 +73,8 @@ export function createStowRouter(deps: IngestDeps): Router {
           }
         }
       },
-      { maxPartBytes: deps.config.maxInstanceBytes },
+      // Parts past the spool threshold go to <dataDir>/spool as they arrive, never whole in memory.
+      { maxPartBytes: deps.config.maxInstanceBytes, spool: { dir: spoolDirOf(deps.config.dataDir) } },
     );
     if (stored.length === 0 && failed.length === 0) {
       throw new ValidationError('the request holds no DICOM part');
@@ -98,10 +100,10 @@ async function parseStowBody(
   req: Request,
   res: Response,
   storedSoFar: () => number,
-  ...args: Parameters<typeof parseMultipartRelated> extends [unknown, ...infer Rest] ? Rest : never
+  ...args: Parameters<typeof parseMultipartRelatedSpooled> extends [unknown, ...infer Rest] ? Rest : never
 ): Promise<void> {
   try {
-    await parseMultipartRelated(req, ...args);
+    await parseMultipartRelatedSpooled(req, ...args);
   } catch (error) {
     if (!(error instanceof MultipartError)) throw error;
     res.set('connection', 'close');

@@ -1,26 +1,52 @@
 import { Writable } from 'node:stream';
+import { type InstanceBytes, SpoolingSink, type SpoolOptions } from '../instanceBytes.js';
 
 /**
- * Gathers the P-DATA fragments of one C-STORE dataset as they arrive, byte for byte. Past
- * `maxBytes` it keeps counting but drops the bytes, so an oversized instance costs no memory and
- * is refused once it has been received.
+ * Gathers the P-DATA fragments of one C-STORE dataset as they arrive, byte for byte: in memory while
+ * small, in a spool file past the spool threshold (when `spool` is given). Past `maxBytes` it keeps
+ * counting but drops the bytes, so an oversized instance costs no memory and is refused once it has
+ * been received.
  */
 export class DatasetCollector extends Writable {
-  private readonly chunks: Buffer[] = [];
+  private readonly sink: SpoolingSink;
   private received = 0;
+  private dropped = false;
 
   constructor(
     readonly transferSyntaxUid: string,
     private readonly maxBytes: number,
+    options: { spool?: SpoolOptions /** Bytes before the dataset, e.g. the Part 10 header. */; head?: Buffer } = {},
   ) {
-    // Each write completes at once; a high mark keeps write() from asking dcmjs-dimse to wait.
+    // In memory each write completes at once; a high mark keeps write() from asking dcmjs-dimse to
+    // wait. Writes to a spool file complete when the file has them.
     super({ highWaterMark: 1 << 30 });
+    this.sink = new SpoolingSink(options.spool, options.head);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.received += chunk.length;
-    if (this.received <= this.maxBytes) this.chunks.push(chunk);
-    callback();
+    if (this.received > this.maxBytes) {
+      if (!this.dropped) {
+        this.dropped = true;
+        this.sink.discard().then(() => callback(), callback);
+        return;
+      }
+      callback();
+      return;
+    }
+    const writing = this.sink.write(chunk);
+    if (writing === undefined) callback();
+    else writing.then(() => callback(), callback);
+  }
+
+  /** Destroyed before the end (or failed): nobody will take the bytes, so the spool file goes. */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // A Writable destroys itself after 'finish' too (autoDestroy); then the bytes wait for takeBytes.
+    if (error === null && this.writableFinished) {
+      callback(null);
+      return;
+    }
+    this.sink.discard().then(() => callback(error), callback);
   }
 
   get byteLength(): number {
@@ -31,10 +57,27 @@ export class DatasetCollector extends Writable {
     return this.received > this.maxBytes;
   }
 
-  /** The dataset as received; empties the collector. */
+  /** The dataset as received, when it stayed in memory; empties the collector. */
   take(): Buffer {
-    const bytes = Buffer.concat(this.chunks);
-    this.chunks.length = 0;
-    return bytes;
+    return this.sink.takeBuffer();
+  }
+
+  /**
+   * The head and dataset: a Buffer, or a spool file the caller now owns (releaseInstanceBytes it).
+   * Waits for the writes still under way.
+   */
+  async takeBytes(): Promise<InstanceBytes> {
+    if (!this.writableFinished) {
+      await new Promise<void>((resolve, reject) => {
+        this.once('finish', resolve);
+        this.once('error', reject);
+      });
+    }
+    return this.sink.finish();
+  }
+
+  /** Drops the bytes and removes any spool file. */
+  async discard(): Promise<void> {
+    await this.sink.discard();
   }
 }

@@ -5,6 +5,7 @@ import type { Runtime } from '@telerad/runtime';
 import type { Logger } from '@telerad/telemetry';
 import type { association, Scp as DimseScp, requests, responses } from 'dcmjs-dimse';
 import dimse from 'dcmjs-dimse';
+import { releaseInstanceBytes, spoolDirOf } from '../instanceBytes.js';
 import { type IngestDeps, storeInstance } from '../storeInstance.js';
 import { parseCalledAeTitle } from './calledAeTitle.js';
 import { C_STORE_STATUS, type CStoreFailure, cStoreFailureOf, failure } from './cStoreFailure.js';
@@ -41,7 +42,8 @@ export function createScpClass(context: ScpContext): ScpClass {
   const { deps } = context;
   return class TeleradScp extends Scp {
     private caller: Caller | undefined;
-    private readonly collectors = new WeakMap<CStoreRequest, DatasetCollector>();
+    /** Datasets being received; a collector leaves when its C-STORE request is handled. */
+    private readonly collectors = new Map<CStoreRequest, DatasetCollector>();
     private readonly log: Logger;
     private readonly connection: Socket;
 
@@ -49,6 +51,11 @@ export function createScpClass(context: ScpContext): ScpClass {
       super(socket, opts);
       this.connection = socket;
       this.log = deps.logger.child({ component: 'c-store-scp', peer: `${socket.remoteAddress}:${socket.remotePort}` });
+      // A connection that ends in the middle of a dataset leaves no spool file behind.
+      socket.once('close', () => {
+        for (const collector of this.collectors.values()) void collector.discard();
+        this.collectors.clear();
+      });
     }
 
     override associationRequested(association: Association): void {
@@ -121,15 +128,29 @@ export function createScpClass(context: ScpContext): ScpClass {
       callback(response);
     }
 
-    /** The dataset's bytes are kept as they come off the wire, in the accepted transfer syntax. */
+    /**
+     * The dataset's bytes are kept as they come off the wire, in the accepted transfer syntax, after
+     * the Part 10 header made from the request; past the spool threshold they go to a spool file.
+     */
     override createStoreWritableStream(
       acceptedPresentationContext: association.PresentationContext,
       request: CStoreRequest,
     ): Writable {
-      const collector = new DatasetCollector(
-        acceptedPresentationContext.getAcceptedTransferSyntaxUid() ?? '',
-        deps.config.maxInstanceBytes,
+      const transferSyntaxUid = acceptedPresentationContext.getAcceptedTransferSyntaxUid() ?? '';
+      const callingAeTitle = this.caller?.callingAeTitle;
+      const head = buildPart10File(
+        {
+          sopClassUid: trimUid(request.getAffectedSopClassUid()),
+          sopInstanceUid: trimUid(request.getAffectedSopInstanceUid()),
+          transferSyntaxUid,
+          ...(callingAeTitle === undefined ? {} : { sourceAeTitle: callingAeTitle }),
+        },
+        new Uint8Array(0),
       );
+      const collector = new DatasetCollector(transferSyntaxUid, deps.config.maxInstanceBytes, {
+        spool: { dir: spoolDirOf(deps.config.dataDir) },
+        head,
+      });
       this.collectors.set(request, collector);
       return collector;
     }
@@ -189,27 +210,25 @@ export function createScpClass(context: ScpContext): ScpClass {
         return failure(C_STORE_STATUS.cannotUnderstand, 'no dataset received for this request', 'invalid');
       }
       if (collector.tooLarge) {
+        await collector.discard();
         const limitMb = Number((deps.config.maxInstanceBytes / 1024 / 1024).toPrecision(3));
         return failure(C_STORE_STATUS.outOfResources, `instance larger than the ${limitMb} MB limit`, 'too-large');
       }
-      const file = buildPart10File(
-        {
-          sopClassUid,
-          sopInstanceUid,
-          transferSyntaxUid: collector.transferSyntaxUid,
-          sourceAeTitle: caller.callingAeTitle,
-        },
-        collector.take(),
-      );
-      // The file meta repeats the request's UIDs; a dataset naming others would make a file that
-      // contradicts itself, so storeInstance refuses it before anything is stored.
-      await storeInstance(deps, file, {
-        expected: { sopClassUid, sopInstanceUid },
-        clinicId: caller.clinicId,
-        actor: `ae:${caller.callingAeTitle}`,
-        channel: 'c-store',
-        ...(caller.priority !== undefined ? { priority: caller.priority } : {}),
-      });
+      // The Part 10 file: the header built from the request, then the dataset as received.
+      const file = await collector.takeBytes();
+      try {
+        // The file meta repeats the request's UIDs; a dataset naming others would make a file that
+        // contradicts itself, so storeInstance refuses it before anything is stored.
+        await storeInstance(deps, file, {
+          expected: { sopClassUid, sopInstanceUid },
+          clinicId: caller.clinicId,
+          actor: `ae:${caller.callingAeTitle}`,
+          channel: 'c-store',
+          ...(caller.priority !== undefined ? { priority: caller.priority } : {}),
+        });
+      } finally {
+        await releaseInstanceBytes(file);
+      }
       return { status: C_STORE_STATUS.success, comment: '', label: 'stored' };
     }
   };

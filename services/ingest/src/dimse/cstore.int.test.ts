@@ -1,11 +1,12 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createDxInstance, newUid, parseInstance, rewriteElements } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
 import { createFsBlobStore } from '@telerad/storage';
 import { type TempDir, tempDir, testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { SPOOL_THRESHOLD_BYTES, spoolDirOf } from '../instanceBytes.js';
 import { blobKeyOf } from '../storeInstance.js';
 import { datasetOffset } from './part10File.js';
 import { type CStoreScp, startCStoreScp } from './startCStoreScp.js';
@@ -175,6 +176,32 @@ describe('C-STORE SCP with dcmtk', () => {
     expect(sent.output).toMatch(/0xa900/i);
     expect(sent.output).toMatch(/missing Study Instance UID/);
     expect(await instanceRow(sopInstanceUid)).toBeUndefined();
+  });
+
+  test.each([
+    [64, 64],
+    [128, 64],
+    [40, 48],
+  ])('a small %d × %d instance (one P-DATA PDU) is stored', async (rows, columns) => {
+    const sopInstanceUid = newUid();
+    const file = await write(`small-${rows}x${columns}.dcm`, createDxInstance({ sopInstanceUid, rows, columns }));
+    const sent = await storescu([file]);
+    expect(sent.code, sent.output).toBe(0);
+    expect(await instanceRow(sopInstanceUid)).toMatchObject({ received_via: 'c-store' });
+  });
+
+  test('a dataset past the spool threshold is spooled to disk, stored byte for byte, and the spool file removed', async () => {
+    const sopInstanceUid = newUid();
+    const sentBytes = createDxInstance({ sopInstanceUid, rows: 3000, columns: 2500 });
+    expect(sentBytes.length).toBeGreaterThan(SPOOL_THRESHOLD_BYTES * 8);
+    const file = await write('large.dcm', sentBytes);
+    const sent = await storescu([file]);
+    expect(sent.code, sent.output).toBe(0);
+    const row = await instanceRow(sopInstanceUid);
+    expect(row).toMatchObject({ received_via: 'c-store', blob_key: blobKeyOf(parseInstance(sentBytes)) });
+    const stored = await runtime.store.getBuffer(row?.blob_key ?? '');
+    expect(stored.subarray(datasetOffset(stored)).equals(sentBytes.subarray(datasetOffset(sentBytes)))).toBe(true);
+    expect(await readdir(spoolDirOf(runtime.config.dataDir))).toEqual([]);
   });
 
   test('an instance over TELERAD_MAX_INSTANCE_MB is refused with out of resources', async () => {

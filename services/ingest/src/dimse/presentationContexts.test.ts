@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { answerPresentationContext, storageTransferSyntaxes, verificationSopClass } from './presentationContexts.js';
+import {
+  answerPresentationContext,
+  storageTransferSyntaxes,
+  trimUid,
+  verificationSopClass,
+} from './presentationContexts.js';
 
 const dx = '1.2.840.10008.5.1.4.1.1.1.1';
 const implicitLe = '1.2.840.10008.1.2';
@@ -47,5 +52,17 @@ describe('answerPresentationContext', () => {
       accept: false,
       reason: 'transfer-syntaxes-not-supported',
     });
+  });
+});
+
+describe('trimUid', () => {
+  test('drops NUL and space padding', () => {
+    expect(trimUid('1.2.840.10008.1.2.1\0')).toBe('1.2.840.10008.1.2.1');
+    expect(trimUid('1.2.3 ')).toBe('1.2.3');
+  });
+
+  test('a value dcmjs-dimse split at a backslash is joined back instead of throwing', () => {
+    expect(trimUid(['1.2.3', '4.5\0'])).toBe('1.2.3\\4.5');
+    expect(trimUid(undefined)).toBe('');
   });
 });

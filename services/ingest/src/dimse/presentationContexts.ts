@@ -88,7 +88,12 @@ export function answerPresentationContext(
   return { accept: true, transferSyntaxUid: chosen };
 }
 
-/** UIDs arrive padded to even length with NUL (or, from sloppy peers, a space). */
-export function trimUid(uid: string): string {
-  return uid.replace(/[\0 ]+$/, '');
+/**
+ * UIDs arrive padded to even length with NUL (or, from sloppy peers, a space). A UI value with a
+ * backslash comes from dcmjs-dimse as an array of values: it is joined back, never thrown on, so the
+ * request is answered (the UID is then refused as invalid or as differing from the dataset's).
+ */
+export function trimUid(uid: string | readonly string[] | null | undefined): string {
+  const text = Array.isArray(uid) ? uid.join('\\') : typeof uid === 'string' ? uid : '';
+  return text.replace(/[\0 ]+$/, '');
 }

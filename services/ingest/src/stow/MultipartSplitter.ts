@@ -1,10 +1,14 @@
 import { MultipartError } from './MultipartError.js';
 import { parsePartHeaders } from './parsePartHeaders.js';
 
-export interface RawPart {
-  headers: Record<string, string>;
-  body: Buffer;
-}
+/**
+ * What a chunk completes, in order: a part's headers (its body begins), slices of its body (views
+ * into the chunks written, not copies), and its end.
+ */
+export type SplitterEvent =
+  | { type: 'headers'; headers: Record<string, string> }
+  | { type: 'body'; bytes: Buffer }
+  | { type: 'end' };
 
 type Mode = 'preamble' | 'after-delimiter' | 'headers' | 'body' | 'epilogue';
 
@@ -18,16 +22,15 @@ const MAX_PADDING = 1024;
  * Splits a multipart body (RFC 2046 §5.1.1) fed in chunks of any size into parts. A delimiter is
  * CRLF "--" boundary; the body is treated as if it began with CRLF so a boundary on the first line
  * counts. At most delimiter-length − 1 bytes are held back between chunks, so a boundary split
- * across chunks is found and nothing else is buffered but the current part.
+ * across chunks is found; body bytes are handed on as they are found, never collected here.
  */
 export class MultipartSplitter {
   private readonly delimiter: Buffer;
   private mode: Mode = 'preamble';
   private pending: Buffer = CRLF;
   private partNumber = 0;
-  private headers: Record<string, string> = {};
-  private bodyChunks: Buffer[] = [];
   private bodyLength = 0;
+  private readonly events: SplitterEvent[] = [];
 
   constructor(
     private readonly boundary: string,
@@ -45,18 +48,23 @@ export class MultipartSplitter {
     return this.partNumber;
   }
 
-  /** Consumes a chunk, yielding each part that it completes; the caller may await between them. */
-  *write(chunk: Buffer): Generator<RawPart> {
+  /** Consumes a chunk, yielding what it holds of the parts; the caller may await between events. */
+  *write(chunk: Buffer): Generator<SplitterEvent> {
     if (this.mode === 'epilogue') return;
     const buffer = this.joinPending(chunk);
     this.pending = empty;
+    yield* this.drain();
     let position = 0;
     for (;;) {
       const step = this.step(buffer, position);
-      if (step.part) yield step.part;
+      yield* this.drain();
       if (step.next === null) return;
       position = step.next;
     }
+  }
+
+  private *drain(): Generator<SplitterEvent> {
+    while (this.events.length > 0) yield this.events.shift() as SplitterEvent;
   }
 
   /**
@@ -92,7 +100,7 @@ export class MultipartSplitter {
    * Advances by one state transition. `next: null` means "need more bytes" (what is left of the
    * buffer has been kept in `pending`); otherwise the position to continue from.
    */
-  private step(buffer: Buffer, position: number): { next: number | null; part?: RawPart } {
+  private step(buffer: Buffer, position: number): { next: number | null } {
     switch (this.mode) {
       case 'preamble': {
         const found = buffer.indexOf(this.delimiter, position);
@@ -108,12 +116,10 @@ export class MultipartSplitter {
         const found = buffer.indexOf(this.delimiter, position);
         if (found < 0) return this.holdBack(buffer, position, true);
         this.appendBody(buffer.subarray(position, found));
-        const part = { headers: this.headers, body: Buffer.concat(this.bodyChunks, this.bodyLength) };
-        this.headers = {};
-        this.bodyChunks = [];
+        this.events.push({ type: 'end' });
         this.bodyLength = 0;
         this.mode = 'after-delimiter';
-        return { next: found + this.delimiter.length, part };
+        return { next: found + this.delimiter.length };
       }
       case 'epilogue':
         return { next: null };
@@ -137,7 +143,7 @@ export class MultipartSplitter {
         `part ${this.partNumber} exceeds the ${formatBytes(this.limits.maxPartBytes)} limit`,
       );
     }
-    this.bodyChunks.push(bytes);
+    this.events.push({ type: 'body', bytes });
   }
 
   /** After a delimiter: `--` closes the body, otherwise optional padding and CRLF open a part. */
@@ -162,7 +168,7 @@ export class MultipartSplitter {
     if (buffer.length - position < 2) return this.keep(buffer, position);
     if (buffer[position] === 0x0d && buffer[position + 1] === 0x0a) {
       // No header fields at all: the blank line follows the boundary line directly.
-      this.headers = {};
+      this.events.push({ type: 'headers', headers: {} });
       this.mode = 'body';
       return { next: position + 2 };
     }
@@ -175,7 +181,7 @@ export class MultipartSplitter {
       );
     }
     if (found < 0) return this.keep(buffer, position);
-    this.headers = parsePartHeaders(buffer.subarray(position, found));
+    this.events.push({ type: 'headers', headers: parsePartHeaders(buffer.subarray(position, found)) });
     this.mode = 'body';
     return { next: found + HEADER_END.length };
   }

@@ -8,5 +8,12 @@ export {
 } from './buildStowResponse.js';
 export { FAILURE_REASON, type FailureReason, failureReasonForParseError } from './failureReason.js';
 export { MultipartError, type MultipartErrorKind } from './MultipartError.js';
-export { type MultipartPart, type ParseMultipartOptions, parseMultipartRelated } from './parseMultipartRelated.js';
+export {
+  type MultipartPart,
+  type ParseMultipartOptions,
+  type ParseMultipartSpooledOptions,
+  parseMultipartRelated,
+  parseMultipartRelatedSpooled,
+  type SpooledMultipartPart,
+} from './parseMultipartRelated.js';
 export { stowStatus } from './stowStatus.js';

@@ -1,3 +1,4 @@
+import { type InstanceBytes, releaseInstanceBytes, SpoolingSink, type SpoolOptions } from '../instanceBytes.js';
 import { MultipartError } from './MultipartError.js';
 import { MultipartSplitter } from './MultipartSplitter.js';
 import { parseMediaType } from './parseMediaType.js';
@@ -10,11 +11,22 @@ export interface MultipartPart {
   body: Buffer;
 }
 
+/** A part whose body may have been spooled to a file (see ParseMultipartOptions.spool). */
+export interface SpooledMultipartPart extends Omit<MultipartPart, 'body'> {
+  /** A Buffer, or a spool file that is removed once `onPart` has settled. */
+  body: InstanceBytes;
+}
+
 export interface ParseMultipartOptions {
   /** A part's body may not be longer; parsing stops with a 'too-large' MultipartError. */
   maxPartBytes: number;
   /** Limit for one part's header section; default 16 KB. */
   maxHeaderBytes?: number;
+}
+
+export interface ParseMultipartSpooledOptions extends ParseMultipartOptions {
+  /** Parts longer than the threshold are written to a file there as they arrive. */
+  spool: SpoolOptions;
 }
 
 const defaultMaxHeaderBytes = 16 * 1024;
@@ -34,20 +46,62 @@ export async function parseMultipartRelated(
   onPart: (part: MultipartPart) => Promise<void>,
   options: ParseMultipartOptions,
 ): Promise<{ parts: number }> {
+  return splitParts(body, contentType, (part) => onPart({ ...part, body: part.body as Buffer }), options, undefined);
+}
+
+/**
+ * parseMultipartRelated, but a part longer than `spool.thresholdBytes` is never held whole in memory:
+ * past the threshold its body goes to a spool file as it arrives, and `onPart` gets the file. The file
+ * is removed once `onPart` settles, and also when the body ends early or cannot be read (aborted).
+ */
+export async function parseMultipartRelatedSpooled(
+  body: AsyncIterable<Uint8Array>,
+  contentType: string,
+  onPart: (part: SpooledMultipartPart) => Promise<void>,
+  options: ParseMultipartSpooledOptions,
+): Promise<{ parts: number }> {
+  return splitParts(body, contentType, onPart, options, options.spool);
+}
+
+async function splitParts(
+  body: AsyncIterable<Uint8Array>,
+  contentType: string,
+  onPart: (part: SpooledMultipartPart) => Promise<void>,
+  options: ParseMultipartOptions,
+  spool: SpoolOptions | undefined,
+): Promise<{ parts: number }> {
   const { boundary, rootType } = readContentType(contentType);
   const splitter = new MultipartSplitter(boundary, {
     maxPartBytes: options.maxPartBytes,
     maxHeaderBytes: options.maxHeaderBytes ?? defaultMaxHeaderBytes,
   });
+  let current: { headers: Record<string, string>; sink: SpoolingSink } | undefined;
   const chunks = body[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await chunks.next();
-    if (next.done) break;
-    // After the closing boundary the rest is epilogue: read on (write discards it) so a
-    // keep-alive connection is left at the end of this request.
-    for (const part of splitter.write(asBuffer(next.value))) {
-      await onPart({ headers: part.headers, contentType: partType(part.headers, rootType), body: part.body });
+  try {
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) break;
+      // After the closing boundary the rest is epilogue: read on (write discards it) so a
+      // keep-alive connection is left at the end of this request.
+      for (const event of splitter.write(asBuffer(next.value))) {
+        if (event.type === 'headers') {
+          current = { headers: event.headers, sink: new SpoolingSink(spool) };
+        } else if (event.type === 'body') {
+          await current?.sink.write(event.bytes);
+        } else if (current !== undefined) {
+          const { headers, sink } = current;
+          current = undefined;
+          const content = await sink.finish();
+          try {
+            await onPart({ headers, contentType: partType(headers, rootType), body: content });
+          } finally {
+            await releaseInstanceBytes(content);
+          }
+        }
+      }
     }
+  } finally {
+    await current?.sink.discard();
   }
   splitter.end();
   return { parts: splitter.parts };

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { ValidationError } from '@telerad/core';
 import { DicomParseError } from '@telerad/dicom';
+import type { SpooledFile } from '../instanceBytes.js';
 import { type IngestDeps, InstanceRejectedError, storeInstance } from '../storeInstance.js';
 import { parseClientMetadata, tusError } from './uploadMetadata.js';
 
@@ -41,21 +43,25 @@ export interface FinishInput {
 export async function finishUpload(deps: IngestDeps, input: FinishInput): Promise<FinishOutcome> {
   try {
     const declared = parseClientMetadata(input.metadata);
-    const bytes = await readFile(input.filePath).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      throw tusError(410, 'expired', 'the upload is no longer here; send the file again');
-    });
-    const actual = createHash('sha256').update(bytes).digest('hex');
+    // The upload file is hashed and stored as a stream, never read whole into memory.
+    const file: SpooledFile = await stat(input.filePath).then(
+      (info) => ({ path: input.filePath, size: info.size }),
+      (error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        throw tusError(410, 'expired', 'the upload is no longer here; send the file again');
+      },
+    );
+    const actual = await hashFile(file.path);
     if (actual !== declared.sha256) {
       return refused(
         deps,
         400,
         'checksum-mismatch',
         `the received bytes do not match the file's SHA-256 (declared ${declared.sha256}, received ${actual}, ` +
-          `${bytes.length} bytes); the upload was discarded, send the file again`,
+          `${file.size} bytes); the upload was discarded, send the file again`,
       );
     }
-    const stored = await storeInstance(deps, bytes, {
+    const stored = await storeInstance(deps, file, {
       clinicId: input.clinicId,
       actor: input.actor,
       channel: 'upload',
@@ -95,6 +101,12 @@ export async function finishUpload(deps: IngestDeps, input: FinishInput): Promis
       },
     };
   }
+}
+
+async function hashFile(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function refused(deps: IngestDeps, status: number, reason: string, message: string): FinishOutcome {
