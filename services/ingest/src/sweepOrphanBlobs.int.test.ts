@@ -51,3 +51,17 @@ test('files whose index row never committed are removed; indexed and recent file
     .executeTakeFirstOrThrow();
   expect(await runtime.store.head(row.blob_key)).not.toBeNull();
 });
+
+test('spool files left by a crashed process are removed once they are old', async () => {
+  const { mkdir, writeFile, utimes, readdir } = await import('node:fs/promises');
+  const { spoolDirOf } = await import('./instanceBytes.js');
+  const { sweepSpool } = await import('./sweepOrphanBlobs.js');
+  const dir = spoolDirOf(runtime.config.dataDir);
+  await mkdir(dir, { recursive: true });
+  await writeFile(`${dir}/stale.spool`, 'half an instance');
+  await writeFile(`${dir}/fresh.spool`, 'an instance arriving now');
+  const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+  await utimes(`${dir}/stale.spool`, twoHoursAgo, twoHoursAgo);
+  expect(await sweepSpool(runtime.config.dataDir, 3_600_000)).toBe(1);
+  expect(await readdir(dir)).toEqual(['fresh.spool']);
+});

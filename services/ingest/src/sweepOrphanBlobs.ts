@@ -1,4 +1,7 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { BlobInfo } from '@telerad/storage';
+import { spoolDirOf } from './instanceBytes.js';
 import type { IngestDeps } from './storeInstance.js';
 
 /**
@@ -37,13 +40,47 @@ export async function sweepOrphanBlobs(
   return { examined, deleted };
 }
 
-/** Runs the sweep every `everyMs` (hourly by default) until the returned function is called. */
+/**
+ * Removes spool files (large instances on their way to storage) older than `olderThanMs`: what a
+ * crashed process left behind. A request still spooling touches its file continuously.
+ */
+export async function sweepSpool(dataDir: string, olderThanMs: number, now = Date.now()): Promise<number> {
+  const dir = spoolDirOf(dataDir);
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0; // no spool directory yet
+  }
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (info?.isFile() && now - info.mtimeMs > olderThanMs) {
+      await rm(file, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/**
+ * Runs both sweeps every `everyMs` (hourly by default), and the spool sweep once now, until the
+ * returned function is called.
+ */
 export function scheduleOrphanSweep(
-  deps: Pick<IngestDeps, 'db' | 'store' | 'logger'>,
+  deps: Pick<IngestDeps, 'db' | 'store' | 'logger' | 'config'>,
   options: { everyMs?: number; olderThanMs?: number } = {},
 ): () => void {
+  const olderThanMs = options.olderThanMs ?? 3_600_000;
+  const sweepSpoolNow = () =>
+    sweepSpool(deps.config.dataDir, olderThanMs).catch((error: unknown) =>
+      deps.logger.error({ err: error }, 'spool sweep failed'),
+    );
+  void sweepSpoolNow();
   const timer = setInterval(() => {
-    sweepOrphanBlobs(deps, { olderThanMs: options.olderThanMs ?? 3_600_000 }).catch((error: unknown) =>
+    void sweepSpoolNow();
+    sweepOrphanBlobs(deps, { olderThanMs }).catch((error: unknown) =>
       deps.logger.error({ err: error }, 'orphan file sweep failed'),
     );
   }, options.everyMs ?? 3_600_000);
