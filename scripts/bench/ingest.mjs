@@ -45,11 +45,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { embeddedTeleradEnv, freePort, procStatusKb, sleep } from './lib/telerad.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
@@ -129,16 +129,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────────────────
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function startChild(name, command, args, options) {
   const log = path.join(tmp, `${name}.log`);
@@ -176,8 +166,6 @@ async function waitFor(name, url, headers, started, timeoutMs = 120_000) {
   }
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /** One request over a keep-alive agent; resolves with status and body text. */
 function send(agent, url, { method = 'GET', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
@@ -205,12 +193,8 @@ function cpuSeconds(pid) {
 
 /** Peak resident memory of a process in MB, or null. */
 function peakRssMb(pid) {
-  try {
-    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Math.round(Number(kb) / 1024);
-  } catch {
-    return null;
-  }
+  const kb = procStatusKb(pid, 'VmHWM');
+  return kb === null ? null : Math.round(kb / 1024);
 }
 
 const percentile = (xs, p) => {
@@ -244,20 +228,12 @@ function makeStudies(count, tag) {
 // ── the servers ────────────────────────────────────────────────────────────────────────────────────
 async function startTelerad() {
   const port = await freePort();
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key === 'DATABASE_URL' || key === 'DATABASE_SCHEMA' || key === 'REDIS_URL' || key.startsWith('S3_')) {
-      delete env[key];
-    }
-  }
-  Object.assign(env, {
-    TELERAD_DATA_DIR: path.join(tmp, 'telerad'),
-    TELERAD_REGION: path.join(root, 'fixtures/region.demo.yaml'),
-    TELERAD_HTTP_PORT: String(port),
-    TELERAD_DICOM_PORT: String(await freePort()),
-    TELERAD_LOG_LEVEL: 'warn',
-    TELERAD_QUEUE_PREFIX: 'bench',
-    NODE_ENV: 'production',
+  const env = embeddedTeleradEnv({
+    root,
+    dataDir: path.join(tmp, 'telerad'),
+    httpPort: port,
+    dicomPort: await freePort(),
+    queuePrefix: 'bench',
   });
   const started = startChild('telerad', process.execPath, [mainJs], { cwd: root, env });
   const base = `http://127.0.0.1:${port}`;

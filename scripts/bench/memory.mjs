@@ -18,10 +18,10 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { embeddedTeleradEnv, freePort, procStatusKb, sleep } from './lib/telerad.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
@@ -78,25 +78,6 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => void cleanup().finally(() => process.exit(130)));
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-function procStatusKb(pid, field) {
-  try {
-    const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Number(kb);
-  } catch {
-    return null;
-  }
-}
 const mb = (kb) => (kb === null ? null : Math.round(kb / 1024));
 
 /** Samples the child's VmRSS every 20 ms; stop() gives the peak in MB. */
@@ -116,20 +97,12 @@ function rssSampler(pid) {
 
 async function startTelerad() {
   const port = await freePort();
-  const env = { ...process.env };
-  for (const key of Object.keys(env)) {
-    if (key === 'DATABASE_URL' || key === 'DATABASE_SCHEMA' || key === 'REDIS_URL' || key.startsWith('S3_')) {
-      delete env[key];
-    }
-  }
-  Object.assign(env, {
-    TELERAD_DATA_DIR: path.join(tmp, 'telerad'),
-    TELERAD_REGION: path.join(root, 'fixtures/region.demo.yaml'),
-    TELERAD_HTTP_PORT: String(port),
-    TELERAD_DICOM_PORT: String(await freePort()),
-    TELERAD_LOG_LEVEL: 'warn',
-    TELERAD_QUEUE_PREFIX: 'bench-memory',
-    NODE_ENV: 'production',
+  const env = embeddedTeleradEnv({
+    root,
+    dataDir: path.join(tmp, 'telerad'),
+    httpPort: port,
+    dicomPort: await freePort(),
+    queuePrefix: 'bench-memory',
   });
   const log = path.join(tmp, 'telerad.log');
   const out = createWriteStream(log);
