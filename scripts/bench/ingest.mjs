@@ -49,7 +49,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { embeddedTeleradEnv, freePort, procStatusKb, sleep } from './lib/telerad.mjs';
+import { embeddedTeleradEnv, freePort, killGroup, procStatusKb, sleep } from './lib/telerad.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
@@ -96,17 +96,6 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'telerad-bench-ingest-'));
 /** @type {Array<{ name: string, child: import('node:child_process').ChildProcess, exited: Promise<unknown> }>} */
 const children = [];
 let cleanedUp = false;
-
-function killGroup(child, signal) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal); // its own group (detached): telerad's redis-server goes too
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {}
-  }
-}
 
 async function cleanup() {
   if (cleanedUp) return;

@@ -21,7 +21,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { embeddedTeleradEnv, freePort, procStatusKb, sleep } from './lib/telerad.mjs';
+import { embeddedTeleradEnv, freePort, killGroup, procStatusKb, sleep } from './lib/telerad.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
@@ -52,26 +52,16 @@ const clinicAuth = 'Bearer demo-token-clinic-a';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'telerad-bench-memory-'));
 let child;
 let cleanedUp = false;
-function killGroup(signal) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal); // its own group (detached): its redis-server goes too
-  } catch {
-    try {
-      child.kill(signal);
-    } catch {}
-  }
-}
 async function cleanup() {
   if (cleanedUp) return;
   cleanedUp = true;
-  killGroup('SIGTERM');
+  killGroup(child, 'SIGTERM');
   if (child) await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  killGroup('SIGKILL');
+  killGroup(child, 'SIGKILL');
   rmSync(tmp, { recursive: true, force: true });
 }
 process.on('exit', () => {
-  killGroup('SIGKILL');
+  killGroup(child, 'SIGKILL');
   if (!cleanedUp) rmSync(tmp, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM']) {

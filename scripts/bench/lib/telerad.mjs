@@ -49,3 +49,18 @@ export function embeddedTeleradEnv({ root, dataDir, httpPort, dicomPort, queuePr
     NODE_ENV: 'production',
   });
 }
+
+/**
+ * Signals a detached child's whole process group (telerad's own redis-server goes too), or the child
+ * alone when the group is gone; a child that already exited is left alone.
+ */
+export function killGroup(child, signal) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {}
+  }
+}
