@@ -1,5 +1,6 @@
 export * from './connection.js';
 export * from './createQueues.js';
 export * from './embeddedRedis.js';
+export * from './events.js';
 export * from './names.js';
 export * from './producers.js';
