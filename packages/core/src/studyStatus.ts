@@ -7,11 +7,13 @@ import { ConflictError } from './errors.js';
 export const STUDY_STATUSES = ['receiving', 'ready', 'assigned', 'reading', 'signed'] as const;
 export type StudyStatus = (typeof STUDY_STATUSES)[number];
 
-export type StudyEvent = 'complete' | 'assign' | 'claim' | 'release' | 'sign';
+export type StudyEvent = 'complete' | 'assign' | 'unassign' | 'claim' | 'release' | 'sign';
 
 const TRANSITIONS: Readonly<Record<StudyEvent, Partial<Record<StudyStatus, StudyStatus>>>> = {
   complete: { receiving: 'ready' },
   assign: { ready: 'assigned', assigned: 'assigned' },
+  /** The assignee went off duty and nobody else may take the unopened study: it waits again. */
+  unassign: { assigned: 'ready' },
   claim: { ready: 'reading', assigned: 'reading' },
   release: { reading: 'assigned' },
   sign: { reading: 'signed' },
