@@ -9,8 +9,11 @@ const demoFile = path.resolve(import.meta.dirname, '../../../fixtures/region.dem
 describe('the demo region', () => {
   const region = loadRegion(demoFile);
 
-  test('has the district hospital, two clinics and the five demo users', () => {
-    expect(region.hospitals.map((h) => h.code)).toEqual(['district']);
+  test('has the district hospital with its fallback, two clinics and the six demo users', () => {
+    expect(region.hospitals.map((h) => [h.code, h.fallback])).toEqual([
+      ['district', ['city']],
+      ['city', []],
+    ]);
     expect(region.clinics.map((c) => [c.code, c.aeTitles, c.apiTokens])).toEqual([
       ['clinic-a', ['CLINIC_A'], ['demo-token-clinic-a']],
       ['clinic-b', ['CLINIC_B'], ['demo-token-clinic-b']],
@@ -19,10 +22,16 @@ describe('the demo region', () => {
       'admin:admin',
       'rad1:radiologist',
       'rad2:radiologist',
+      'rad3:radiologist',
       'tech-a:radiographer',
       'tech-b:radiographer',
     ]);
     expect(region.aeTitle).toBe('TELERAD');
+    expect(region.timeZone).toBe('Asia/Shanghai');
+    expect(region.users.find((u) => u.username === 'rad1')?.shifts).toEqual([
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '08:00', end: '20:00' },
+      { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '20:00', end: '08:00' },
+    ]);
   });
 
   test('carries the mission SLA: 30 / 60 / 60–120 minutes', () => {
@@ -60,6 +69,30 @@ describe('bad region files are refused with the path of each problem', () => {
       /clinics\.0\.webhook\.secret/,
     ],
     ['unknown field', (r: typeof demo) => (r.colour = 'blue'), /colour/],
+    [
+      'unknown fallback',
+      (r: typeof demo) => (r.hospitals[0].fallback = ['moon']),
+      /hospitals\.0\.fallback\.0: unknown/,
+    ],
+    ['fallback to itself', (r: typeof demo) => (r.hospitals[0].fallback = ['district']), /fall back to itself/],
+    ['bad time zone', (r: typeof demo) => (r.timeZone = 'Mars/Olympus'), /timeZone: an IANA time zone/],
+    [
+      'bad shift time',
+      (r: typeof demo) => (r.users[1].shifts = [{ days: ['mon'], start: '8am', end: '17:00' }]),
+      /users\.1\.shifts\.0\.start/,
+    ],
+    [
+      'bad weekday',
+      (r: typeof demo) => (r.users[1].shifts = [{ days: ['monday'], start: '08:00', end: '17:00' }]),
+      /users\.1\.shifts\.0\.days/,
+    ],
+    [
+      'bad dated shift',
+      (r: typeof demo) => (r.users[1].shiftDates = [{ date: '2026-13-01', off: true }]),
+      /users\.1\.shiftDates\.0/,
+    ],
+    ['zero cap', (r: typeof demo) => (r.users[1].maxOpen = 0), /users\.1\.maxOpen/],
+    ['bad title', (r: typeof demo) => (r.users[1].title = 'professor'), /users\.1\.title/],
   ])('%s', (_name, mutate, message) => {
     expect(() => parseRegion(variant(mutate))).toThrow(message);
   });

@@ -1,4 +1,4 @@
-import { PRIORITIES, ROLES } from '@telerad/core';
+import { isTimeZone, minutesOfDay, PRIORITIES, ROLES, TITLES, WEEKDAYS } from '@telerad/core';
 import { isSupportedCharset } from '@telerad/dicom';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
@@ -24,6 +24,21 @@ const webhookSecret = z
 
 const slaRule = z.object({ target: duration, limit: duration }).strict();
 
+const timeZone = z.string().refine(isTimeZone, { message: 'an IANA time zone such as Asia/Shanghai' });
+const clock = z.string().refine((v) => minutesOfDay(v) !== null, { message: 'a time of day "HH:MM", 00:00–23:59' });
+const calendarDate = z.iso.date();
+/** A weekly shift; an end at or before the start runs into the next day. */
+export const weeklyShiftSchema = z
+  .object({ days: z.array(z.enum(WEEKDAYS)).min(1), start: clock, end: clock })
+  .strict();
+/** A dated exception to the weekly pattern: that day's shift, or `off: true`. */
+export const datedShiftSchema = z.union([
+  z.object({ date: calendarDate, start: clock, end: clock }).strict(),
+  z.object({ date: calendarDate, off: z.literal(true) }).strict(),
+]);
+const modality = z.string().regex(/^[A-Z]{2}$/, 'a DICOM modality code such as DX or CR');
+const bodyPart = z.string().regex(/^[A-Z0-9 _]{1,16}$/, 'a DICOM Body Part Examined value such as CHEST');
+
 export const regionSchema = z
   .object({
     region: z.object({ code, name: names }).strict(),
@@ -36,7 +51,23 @@ export const regionSchema = z
         inpatient: slaRule,
       })
       .strict(),
-    hospitals: z.array(z.object({ code, name: names }).strict()).min(1),
+    /** Shifts are written in this zone (a hospital may name its own). */
+    timeZone: timeZone.default('Asia/Shanghai'),
+    hospitals: z
+      .array(
+        z
+          .object({
+            code,
+            name: names,
+            timeZone: timeZone.optional(),
+            /** Upper-level hospitals (上级医院) that take breached studies, in order. */
+            fallback: z.array(code).default([]),
+            /** Whether residents (住院医师) may report and sign alone; attending (主治医师) or above otherwise. */
+            residentsMaySign: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .min(1),
     clinics: z
       .array(
         z
@@ -69,8 +100,18 @@ export const regionSchema = z
             name: names,
             hospital: code.optional(),
             clinic: code.optional(),
-            title: z.enum(['resident', 'attending', 'associate-chief', 'chief']).optional(),
+            title: z.enum(TITLES).optional(),
             onDuty: z.boolean().default(false),
+            /** Weekly shifts in the hospital's time zone; none at all means on shift at every hour. */
+            shifts: z.array(weeklyShiftSchema).default([]),
+            /** Dated exceptions: extra shifts, or days off. */
+            shiftDates: z.array(datedShiftSchema).default([]),
+            /** Cap on open studies (unopened plus the one being read). */
+            maxOpen: z.number().int().positive().optional(),
+            /** Modalities read; absent means every modality. */
+            modalities: z.array(modality).min(1).optional(),
+            /** Body parts read; absent means every body part. */
+            bodyParts: z.array(bodyPart).min(1).optional(),
           })
           .strict(),
       )
@@ -80,6 +121,18 @@ export const regionSchema = z
   .superRefine((region, ctx) => {
     const hospitals = new Set(region.hospitals.map((h) => h.code));
     const clinics = new Set(region.clinics.map((c) => c.code));
+    region.hospitals.forEach((hospital, i) => {
+      hospital.fallback.forEach((fallback, j) => {
+        if (!hospitals.has(fallback) || fallback === hospital.code) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['hospitals', i, 'fallback', j],
+            message:
+              fallback === hospital.code ? 'a hospital cannot fall back to itself' : `unknown hospital "${fallback}"`,
+          });
+        }
+      });
+    });
     region.clinics.forEach((clinic, i) => {
       if (!hospitals.has(clinic.hospital)) {
         ctx.addIssue({
@@ -120,3 +173,4 @@ export const regionSchema = z
 export type Region = z.infer<typeof regionSchema>;
 export type RegionClinic = Region['clinics'][number];
 export type RegionUser = Region['users'][number];
+export type RegionHospital = Region['hospitals'][number];

@@ -12,7 +12,26 @@ export interface HospitalTable {
   code: string;
   name_zh: string;
   name_en: string;
+  /** IANA zone the hospital's shifts are written in. */
+  time_zone: Generated<string>;
+  residents_may_sign: Generated<boolean>;
 }
+
+/** Upper-level hospitals (上级医院) a hospital's breached studies escalate to, rank 0 first. */
+export interface HospitalFallbackTable {
+  hospital_id: string;
+  rank: number;
+  fallback_hospital_id: string;
+}
+
+/** A radiologist's shifts as stored: `ShiftSchedule` of @telerad/core. */
+export interface StoredShifts {
+  weekly: Array<{ days: string[]; start: string; end: string }>;
+  dated: Array<{ date: string; start: string; end: string } | { date: string; off: true }>;
+}
+
+type JsonColumn<T> = ColumnType<T, string | undefined, string>;
+type NullableJsonColumn<T> = ColumnType<T | null, string | null | undefined, string | null>;
 
 export interface ClinicTable {
   id: Generated<string>;
@@ -50,6 +69,12 @@ export interface AppUserTable {
   title: string | null;
   on_duty: Generated<boolean>;
   created_at: CreatedAt;
+  shifts: JsonColumn<StoredShifts>;
+  max_open: number | null;
+  modalities: NullableJsonColumn<string[]>;
+  body_parts: NullableJsonColumn<string[]>;
+  /** Last heartbeat from the worklist page (presence). */
+  last_seen_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface UserSessionTable {
@@ -95,6 +120,13 @@ export interface StudyTable {
   unassigned_reason: string | null;
   /** Last time an image arrived after the study was complete (the reader should look again). */
   late_instance_at: Timestamp | null;
+  /** The last time the study moved to another radiologist unopened, from whom, and why. */
+  reassigned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reassigned_from: ColumnType<string | null, string | null | undefined, string | null>;
+  reassign_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The fallback hospital the study escalated to after its breach; the serving hospital keeps it. */
+  escalated_to: ColumnType<string | null, string | null | undefined, string | null>;
+  escalated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -153,6 +185,21 @@ export interface SlaEventTable {
   fired_at: CreatedAt;
 }
 
+export type SlaAlertKind = 'breach' | 'escalated' | 'not-escalated';
+
+/** What administrators are alerted to: breaches, and what escalation did about them. */
+export interface SlaAlertTable {
+  id: Generated<string>;
+  study_id: string;
+  kind: SlaAlertKind;
+  /** The serving hospital of the study. */
+  hospital_id: string;
+  detail: ColumnType<unknown, string | undefined, string>;
+  created_at: CreatedAt;
+  acknowledged_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  acknowledged_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
 
 export interface DeliveryTable {
@@ -190,6 +237,8 @@ export interface AuditEventTable {
 
 export interface Database {
   hospital: HospitalTable;
+  hospital_fallback: HospitalFallbackTable;
+  sla_alert: SlaAlertTable;
   clinic: ClinicTable;
   clinic_ae_title: ClinicAeTitleTable;
   clinic_api_token: ClinicApiTokenTable;

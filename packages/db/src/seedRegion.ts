@@ -23,10 +23,28 @@ export async function seedRegion(db: Kysely<Database>, region: Region): Promise<
     for (const h of region.hospitals) {
       const row = await trx
         .insertInto('hospital')
-        .values({ code: h.code, name_zh: h.name.zh, name_en: h.name.en })
+        .values({
+          code: h.code,
+          name_zh: h.name.zh,
+          name_en: h.name.en,
+          time_zone: h.timeZone ?? region.timeZone,
+          residents_may_sign: h.residentsMaySign,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       hospitalIds.set(h.code, row.id);
+    }
+    for (const h of region.hospitals) {
+      for (const [rank, fallback] of h.fallback.entries()) {
+        await trx
+          .insertInto('hospital_fallback')
+          .values({
+            hospital_id: required(hospitalIds, h.code),
+            rank,
+            fallback_hospital_id: required(hospitalIds, fallback),
+          })
+          .execute();
+      }
     }
     const clinicIds = new Map<string, string>();
     for (const c of region.clinics) {
@@ -68,6 +86,10 @@ export async function seedRegion(db: Kysely<Database>, region: Region): Promise<
           clinic_id: u.clinic === undefined ? null : required(clinicIds, u.clinic),
           title: u.title ?? null,
           on_duty: u.onDuty,
+          shifts: JSON.stringify({ weekly: u.shifts, dated: u.shiftDates }),
+          max_open: u.maxOpen ?? null,
+          modalities: u.modalities === undefined ? null : JSON.stringify(u.modalities),
+          body_parts: u.bodyParts === undefined ? null : JSON.stringify(u.bodyParts),
         })
         .execute();
     }

@@ -65,6 +65,7 @@ describe('rosterEligibility', () => {
     ['a chief', { title: 'chief' }, {}, { modality: 'DX' }, 'eligible'],
     ['title not recorded', { title: null }, {}, { modality: 'DX' }, 'eligible'],
     ['not qualified for MG', {}, {}, { modality: 'MG' }, 'unqualified'],
+    ['modality not known', {}, {}, { modality: '' }, 'eligible'],
     ['every modality', { modalities: null }, {}, { modality: 'MG' }, 'eligible'],
     ['chest only, a spine film', { bodyParts: ['CHEST'] }, {}, { modality: 'DX', bodyPart: 'LSPINE' }, 'unqualified'],
     ['chest only, a chest film', { bodyParts: ['CHEST'] }, {}, { modality: 'DX', bodyPart: 'CHEST' }, 'eligible'],

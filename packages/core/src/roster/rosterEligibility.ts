@@ -29,7 +29,10 @@ export function rosterEligibility(
   if (!member.onDuty) return 'off-duty';
   if (currentShift(member.schedule, now, member.timeZone) === null) return 'off-shift';
   if (!maySignAlone(member.title, context.residentsMaySign.includes(member.hospitalId))) return 'title';
-  if (member.modalities !== null && !member.modalities.includes(study.modality)) return 'unqualified';
+  // A study whose modality is not known yet (no series indexed) is not held back by it.
+  if (member.modalities !== null && study.modality !== '' && !member.modalities.includes(study.modality)) {
+    return 'unqualified';
+  }
   if (member.bodyParts !== null && study.bodyPart !== undefined && !member.bodyParts.includes(study.bodyPart)) {
     return 'unqualified';
   }
