@@ -1,11 +1,18 @@
 import { Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type DeliveryPayload, QUEUES, type SlaTimerPayload, type StudyReadyPayload } from './names.js';
+import {
+  type DeliveryPayload,
+  QUEUES,
+  type RosterSweepPayload,
+  type SlaTimerPayload,
+  type StudyReadyPayload,
+} from './names.js';
 
 export interface Queues {
   studyReady: Queue<StudyReadyPayload>;
   sla: Queue<SlaTimerPayload>;
   delivery: Queue<DeliveryPayload>;
+  roster: Queue<RosterSweepPayload>;
   close(): Promise<void>;
 }
 
@@ -20,12 +27,17 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   const studyReady = new Queue<StudyReadyPayload>(QUEUES.studyReady, options);
   const sla = new Queue<SlaTimerPayload>(QUEUES.sla, options);
   const delivery = new Queue<DeliveryPayload>(QUEUES.delivery, options);
+  const roster = new Queue<RosterSweepPayload>(QUEUES.roster, {
+    ...options,
+    defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
+  });
   return {
     studyReady,
     sla,
     delivery,
+    roster,
     async close() {
-      await Promise.all([studyReady.close(), sla.close(), delivery.close()]);
+      await Promise.all([studyReady.close(), sla.close(), delivery.close(), roster.close()]);
     },
   };
 }

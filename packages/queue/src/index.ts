@@ -4,3 +4,4 @@ export * from './embeddedRedis.js';
 export * from './events.js';
 export * from './names.js';
 export * from './producers.js';
+export * from './rosterSweeps.js';

@@ -11,6 +11,8 @@ export const QUEUES = {
   sla: 'sla',
   /** Report delivery to a clinic. */
   delivery: 'delivery',
+  /** Roster sweeps: move unopened studies off radiologists who went off duty, off shift or away. */
+  roster: 'roster',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -26,6 +28,9 @@ export type SlaTimerPayload = z.infer<typeof slaTimerPayload>;
 
 export const deliveryPayload = z.object({ deliveryId: uuid }).strict();
 export type DeliveryPayload = z.infer<typeof deliveryPayload>;
+
+export const rosterSweepPayload = z.object({ reason: z.enum(['schedule', 'roster-changed']) }).strict();
+export type RosterSweepPayload = z.infer<typeof rosterSweepPayload>;
 
 /** Deterministic job ids: a retry or a second process cannot schedule the same thing twice. */
 export const jobIds = {

@@ -1,9 +1,11 @@
-import { computeDeadline, DEFAULT_ROUTING_POLICY, nextStudyStatus, routeStudy } from '@telerad/core';
+import { computeDeadline, DEFAULT_ROUTING_POLICY, nextStudyStatus, routeWithRoster } from '@telerad/core';
 import { recordAudit } from '@telerad/db';
 import { scheduleSlaTimers } from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
-import { loadRoutingRoster, READING_MINUTES } from './loadRoutingRoster.js';
+import { loadRoster } from './loadRoster.js';
+import { READING_MINUTES } from './loadRoutingRoster.js';
+import { studyNeeds } from './studyNeeds.js';
 
 export type RouteOutcome =
   | { kind: 'assigned'; assignee: string; deadlineAt: Date }
@@ -34,8 +36,9 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
     const readyAt = study.ready_at ?? new Date();
     const deadlines = computeDeadline(readyAt, study.priority, deps.slaPolicy);
     const now = new Date();
-    const roster = await loadRoutingRoster(trx, study.hospital_id, now.getTime());
-    const decision = routeStudy(
+    // The roster (duty, shift, title, qualification, cap; presence preferred) says who may take it.
+    const { entries, residentsMaySign } = await loadRoster(trx, { hospitalIds: [study.hospital_id] }, now.getTime());
+    const decision = routeWithRoster(
       DEFAULT_ROUTING_POLICY,
       {
         id: study.id,
@@ -43,12 +46,14 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
         readyAt: readyAt.getTime(),
         deadlineAt: deadlines.deadlineAt.getTime(),
         targetAt: deadlines.targetAt.getTime(),
-        modality: study.modalities.split('\\')[0] ?? '',
+        ...(await studyNeeds(trx, study)),
       },
-      roster,
+      entries,
       now.getTime(),
+      { hospitalIds: [study.hospital_id], residentsMaySign },
       { readingMinutes: READING_MINUTES },
     );
+    const roster = entries.map((e) => e.routing);
     const base = {
       ready_at: readyAt,
       target_at: deadlines.targetAt,

@@ -1,6 +1,8 @@
 import { isOpenForReading } from '@telerad/core';
 import { recordAudit } from '@telerad/db';
+import { actOnSlaEvent } from './actOnSlaEvent.js';
 import type { RouterDeps } from './deps.js';
+import { escalateStudy } from './escalateStudy.js';
 
 /**
  * A warning or breach timer fired. Re-reads the study: a signed study needs nothing. The event is
@@ -14,7 +16,16 @@ export async function execSlaTimerJob(
   const study = await deps.db.db
     .selectFrom('study as s')
     .leftJoin('app_user as u', 'u.id', 's.assigned_to')
-    .select(['s.status', 's.priority', 's.assigned_to', 's.warning_at', 's.deadline_at', 'u.username'])
+    .select([
+      's.status',
+      's.priority',
+      's.assigned_to',
+      's.warning_at',
+      's.deadline_at',
+      's.hospital_id',
+      's.clinic_id',
+      'u.username',
+    ])
     .where('s.id', '=', studyId)
     .executeTakeFirst();
   if (study === undefined || !isOpenForReading(study.status)) return 'not-due';
@@ -27,7 +38,11 @@ export async function execSlaTimerJob(
     .onConflict((oc) => oc.columns(['study_id', 'kind']).doNothing())
     .returning('id')
     .executeTakeFirst();
-  if (inserted === undefined) return 'already-recorded';
+  if (inserted === undefined) {
+    // A retry after a crash finishes an escalation; escalating is idempotent.
+    if (kind === 'breach') await escalateStudy(deps, studyId);
+    return 'already-recorded';
+  }
   await recordAudit(deps.db.db, {
     actor: 'system:router',
     action: `sla.${kind}`,
@@ -39,6 +54,11 @@ export async function execSlaTimerJob(
   log(
     { studyId, priority: study.priority, assignee: study.username, kind },
     kind === 'breach' ? 'SLA breached' : 'SLA warning',
+  );
+  await actOnSlaEvent(
+    deps,
+    { id: studyId, hospitalId: study.hospital_id, clinicId: study.clinic_id, assignedTo: study.assigned_to },
+    kind,
   );
   return 'recorded';
 }

@@ -1,12 +1,16 @@
 import {
   QUEUES,
+  type RosterSweepPayload,
+  rosterSweepPayload,
   type SlaTimerPayload,
   type StudyReadyPayload,
+  scheduleRosterSweeps,
   slaTimerPayload,
   studyReadyPayload,
 } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { DelayedError, type Job, Worker } from 'bullmq';
+import { execRosterSweep } from './execRosterSweep.js';
 import { execRouteJob } from './execRouteJob.js';
 import { execSlaTimerJob } from './execSlaTimerJob.js';
 import { execStableCheckJob } from './execStableCheckJob.js';
@@ -20,13 +24,13 @@ export interface RouterService {
 
 export type RouterStartDeps = Pick<
   Runtime,
-  'db' | 'queues' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'newRedis'
+  'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'newRedis'
 >;
 
 /** The router: study readiness, assignment and SLA timers. Any number of copies may run at once. */
 export async function start(
   deps: RouterStartDeps,
-  options: { reconcileEveryMs?: number } = {},
+  options: { reconcileEveryMs?: number; rosterSweepEveryMs?: number } = {},
 ): Promise<RouterService> {
   const logger = deps.logger.child({ service: 'router' });
   const workerOptions = { connection: deps.newRedis(), prefix: deps.config.queuePrefix, concurrency: 4 };
@@ -55,7 +59,19 @@ export async function start(
     },
     { ...workerOptions, connection: deps.newRedis() },
   );
-  for (const worker of [readyWorker, slaWorker]) {
+  // One sweep at a time per process; the scheduler makes one due every interval across processes.
+  const rosterWorker = new Worker<RosterSweepPayload>(
+    QUEUES.roster,
+    async (job: Job<RosterSweepPayload>) => {
+      rosterSweepPayload.parse(job.data);
+      const counts = await execRosterSweep(deps);
+      if (counts.reassigned + counts.unassigned + counts.routed > 0) logger.info({ counts }, 'roster sweep');
+      return counts;
+    },
+    { ...workerOptions, connection: deps.newRedis(), concurrency: 1 },
+  );
+  await scheduleRosterSweeps(deps.queues, options.rosterSweepEveryMs);
+  for (const worker of [readyWorker, slaWorker, rosterWorker]) {
     worker.on('error', (error) => logger.error({ err: error, queue: worker.name }, 'worker error'));
     worker.on('failed', (job, error) => logger.warn({ err: error, queue: worker.name, jobId: job?.id }, 'job failed'));
   }
@@ -78,7 +94,7 @@ export async function start(
     reconcileNow,
     async stop() {
       clearInterval(timer);
-      await Promise.all([readyWorker.close(), slaWorker.close()]);
+      await Promise.all([readyWorker.close(), slaWorker.close(), rosterWorker.close()]);
       await running;
     },
   };
