@@ -1,7 +1,11 @@
 import type { Queues } from './createQueues.js';
 
-/** How often the router looks for unopened studies held by radiologists who cannot read them. */
-export const ROSTER_SWEEP_EVERY_MS = 5000;
+/**
+ * How often the router looks for unopened studies held by radiologists who cannot read them (and
+ * ready studies nobody holds). 3 s keeps "re-routed or a reason recorded within 5 s" with room for
+ * the sweep's own work.
+ */
+export const ROSTER_SWEEP_EVERY_MS = 3000;
 
 /**
  * The repeating sweep. A job scheduler with a fixed id: however many router processes call this,

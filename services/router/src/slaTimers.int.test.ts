@@ -80,10 +80,14 @@ describe('SLA timers with two routers', () => {
       .where('study_id', '=', studyId)
       .groupBy('action')
       .execute();
+    // The warning moved the unopened study to the other radiologist; the breach escalated it to
+    // the city hospital (docs/region.md).
     expect(Object.fromEntries(audits.map((a) => [a.action, Number(a.n)]))).toEqual({
       'study.assigned': 1,
       'sla.warning': 1,
+      'study.reassigned': 1,
       'sla.breach': 1,
+      'study.escalated': 1,
     });
   });
 

@@ -26,8 +26,8 @@ function reasonOf(seen: Set<RosterVerdict>, study: StudyNeeds): string {
   if (seen.has('unqualified')) return `no radiologist on duty reads ${what}`;
   if (seen.has('title')) return 'no radiologist on duty may sign alone (only residents are on shift)';
   if (seen.has('off-shift')) return 'no radiologist on duty is on shift now';
-  if (seen.has('off-duty')) return 'no radiologist is on duty';
   if (seen.has('excluded')) return 'no other radiologist is on duty';
+  if (seen.has('off-duty')) return 'no radiologist is on duty';
   return 'the hospital has no radiologist';
 }
 

@@ -98,6 +98,14 @@ describe('candidatesFor', () => {
     expect(candidatesFor(members.map(member), { modality: 'CR' }, NOW, context)).toEqual({ eligible: null, reason });
   });
 
+  test('moving a study away from the only one on duty', () => {
+    const found = candidatesFor([member(), member({ id: 'r2', onDuty: false })], { modality: 'DX' }, NOW, {
+      ...context,
+      exclude: ['r1'],
+    });
+    expect(found).toEqual({ eligible: null, reason: 'no other radiologist is on duty' });
+  });
+
   test('the eligible ones, in roster order', () => {
     const found = candidatesFor(
       [member(), member({ id: 'r2', onDuty: false }), member({ id: 'r3' })],

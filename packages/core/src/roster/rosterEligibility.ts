@@ -25,7 +25,6 @@ export function rosterEligibility(
   context: EligibilityContext,
 ): RosterVerdict {
   if (!context.hospitalIds.includes(member.hospitalId)) return 'other-hospital';
-  if (context.exclude?.includes(member.id) === true) return 'excluded';
   if (!member.onDuty) return 'off-duty';
   if (currentShift(member.schedule, now, member.timeZone) === null) return 'off-shift';
   if (!maySignAlone(member.title, context.residentsMaySign.includes(member.hospitalId))) return 'title';
@@ -37,6 +36,8 @@ export function rosterEligibility(
     return 'unqualified';
   }
   if (member.maxOpen !== null && member.openCount >= member.maxOpen) return 'full';
+  // Last, so a radiologist left out who could not take it anyway shows why.
+  if (context.exclude?.includes(member.id) === true) return 'excluded';
   return 'eligible';
 }
 
