@@ -12,6 +12,8 @@ import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
 import { qidoStudies } from './dicomweb/qidoStudies.js';
 import { errorHandler } from './httpErrors.js';
+import { presenceRoutes } from './roster/presenceRoutes.js';
+import { rosterRoutes } from './roster/rosterRoutes.js';
 
 export type WebDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
 
@@ -47,6 +49,8 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   });
   api.use(studyRoutes(deps));
   api.use(slaRoutes(deps));
+  api.use(rosterRoutes(deps));
+  api.use(presenceRoutes(deps));
   api.use((req) => {
     throw new NotFoundError(`no API route ${req.method} ${req.path}`);
   });

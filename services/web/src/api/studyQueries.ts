@@ -29,6 +29,11 @@ export function selectStudySummaries(db: DbHandle) {
       's.claimed_at',
       's.unassigned_reason',
       's.late_instance_at',
+      's.reassigned_at',
+      's.reassign_reason',
+      's.escalated_to',
+      sql<string | null>`(SELECT username FROM app_user WHERE id = s.reassigned_from)`.as('reassigned_from'),
+      sql<string | null>`(SELECT code FROM hospital WHERE id = s.escalated_to)`.as('escalated_to_code'),
       'c.code as clinic_code',
       'c.name_zh as clinic_zh',
       'c.name_en as clinic_en',
@@ -83,6 +88,10 @@ export interface StudySummary {
   lateInstanceAt: string | null;
   critical: boolean;
   deliveryStatus: 'none' | 'pending' | 'delivered' | 'failed';
+  /** The last time the study moved unopened to its current radiologist: from whom and why. */
+  reassigned: { at: string; from: string | null; reason: string } | null;
+  /** The fallback (upper-level) hospital the study escalated to after its breach. */
+  escalatedTo: string | null;
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
@@ -113,6 +122,11 @@ export function toStudySummary(row: StudySummaryRow): StudySummary {
     lateInstanceAt: iso(row.late_instance_at),
     critical: row.critical === true,
     deliveryStatus: (row.delivery_status ?? 'none') as StudySummary['deliveryStatus'],
+    reassigned:
+      row.reassigned_at === null || row.reassign_reason === null
+        ? null
+        : { at: row.reassigned_at.toISOString(), from: row.reassigned_from, reason: row.reassign_reason },
+    escalatedTo: row.escalated_to_code,
   };
 }
 

@@ -33,9 +33,14 @@ export function studyRoutes(deps: Deps): Router {
   router.get('/worklist', async (_req, res) => {
     const me = radiologistOf(principalOf(res));
     const rows = await selectStudySummaries(deps.db)
-      .where('s.hospital_id', '=', me.hospitalId)
       .where('s.status', 'in', ['ready', 'assigned', 'reading'])
-      .where((eb) => eb.or([eb('s.assigned_to', '=', me.userId), eb('s.assigned_to', 'is', null)]))
+      // Mine (an escalated study of another hospital included), and my hospital's unassigned.
+      .where((eb) =>
+        eb.or([
+          eb('s.assigned_to', '=', me.userId),
+          eb.and([eb('s.hospital_id', '=', me.hospitalId), eb('s.assigned_to', 'is', null)]),
+        ]),
+      )
       .orderBy('s.deadline_at', 'asc')
       .orderBy('s.ready_at', 'asc')
       .limit(500)
@@ -53,7 +58,10 @@ export function studyRoutes(deps: Deps): Router {
       q = q.where((eb) => eb.or([nameSearchCondition(search), eb('s.patient_id', '=', search)]));
     if (principal.kind === 'clinic') q = q.where('s.clinic_id', '=', principal.clinicId);
     else if (principal.role === 'radiographer') q = q.where('s.clinic_id', '=', principal.clinicId ?? '');
-    else if (principal.role === 'radiologist') q = q.where('s.hospital_id', '=', principal.hospitalId ?? '');
+    else if (principal.role === 'radiologist') {
+      const hospitalId = principal.hospitalId ?? '';
+      q = q.where((eb) => eb.or([eb('s.hospital_id', '=', hospitalId), eb('s.escalated_to', '=', hospitalId)]));
+    }
     const rows = await q.execute();
     res.json({ items: rows.map(toStudySummary), serverTime: new Date().toISOString() });
   });

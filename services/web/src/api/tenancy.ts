@@ -3,10 +3,13 @@ import { ForbiddenError, type Principal } from '@telerad/core';
 interface Owned {
   clinic_id: string;
   hospital_id: string;
+  /** A fallback hospital the study escalated to; its radiologists see it too. */
+  escalated_to?: string | null;
 }
 
 /**
- * Tenancy: an administrator sees every study, a radiologist the studies of their hospital, a
+ * Tenancy: an administrator sees every study, a radiologist the studies of their hospital (and those
+ * escalated to it), a
  * radiographer or a clinic token only their clinic's.
  */
 export function canSee(principal: Principal, study: Owned): boolean {
@@ -15,7 +18,10 @@ export function canSee(principal: Principal, study: Owned): boolean {
     case 'admin':
       return true;
     case 'radiologist':
-      return principal.hospitalId === study.hospital_id;
+      return (
+        principal.hospitalId === study.hospital_id ||
+        (principal.hospitalId !== null && principal.hospitalId === study.escalated_to)
+      );
     case 'radiographer':
       return principal.clinicId === study.clinic_id;
   }

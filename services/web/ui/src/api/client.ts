@@ -49,7 +49,7 @@ export function errorFromBody(status: number, statusText: string, body: string):
 }
 
 interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
   body?: unknown;
   signal?: AbortSignal;
   /** The login call: its 401 means "wrong password", not "session over". */

@@ -53,6 +53,10 @@ export interface StudySummary {
   lateInstanceAt: string | null;
   critical: boolean;
   deliveryStatus: DeliveryStatus;
+  /** The last time the study moved unopened to its current radiologist: from whom and why. */
+  reassigned?: { at: string; from: string | null; reason: string } | null;
+  /** The fallback (upper-level) hospital it escalated to after its breach. */
+  escalatedTo?: string | null;
 }
 
 export interface StudyList {

@@ -7,6 +7,8 @@ import { RefreshStatus } from '../components/RefreshStatus';
 import { StudyTable } from '../components/StudyTable';
 import { learnServerTime } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
+import { AlertsSection } from '../roster/AlertsSection';
+import { RosterSection } from '../roster/RosterSection';
 import { SlaTable } from './SlaTable';
 
 const STUDY_REFRESH_MS = 5000;
@@ -30,6 +32,8 @@ export function AdminPage() {
   const studies = usePolling(loadStudies, STUDY_REFRESH_MS, status);
   return (
     <main className="page">
+      <AlertsSection />
+      <RosterSection />
       <section className="card">
         <div className="card-head">
           <h2>{t('sla.title')}</h2>

@@ -12,6 +12,8 @@ import { StatusText } from '../components/StudyStateCells';
 import { localName } from '../format/format';
 import { learnServerTime, useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
+import { ReassignedMark } from '../roster/ReassignedMark';
+import { usePresence } from '../roster/usePresence';
 import { navigate, studyPath } from '../router';
 
 const REFRESH_MS = 5000;
@@ -45,6 +47,7 @@ export function WorklistPage() {
   const { user } = useAuth();
   const now = useServerNow();
   const polled = usePolling(loadWorklist, REFRESH_MS);
+  usePresence();
   const items = [...(polled.data?.items ?? [])].sort(byDeadline);
   const language = i18n.language;
   return (
@@ -136,9 +139,12 @@ export function WorklistPage() {
                       </td>
                       <td>
                         {mine ? (
-                          <span className="assignee-me" data-testid="assignee-me">
-                            {t('worklist.me')}
-                          </span>
+                          <>
+                            <span className="assignee-me" data-testid="assignee-me">
+                              {t('worklist.me')}
+                            </span>
+                            <ReassignedMark study={study} />
+                          </>
                         ) : study.assignedTo ? (
                           localName(study.assignedToName, language) || study.assignedTo
                         ) : (
