@@ -11,6 +11,7 @@ import { ClinicPage } from './pages/ClinicPage';
 import { LoginPage } from './pages/LoginPage';
 import { StudyDetailPage } from './pages/StudyDetailPage';
 import { WorklistPage } from './pages/WorklistPage';
+import { PresenceBeacon } from './roster/PresenceBeacon';
 import { matchRoute, navigate, type Route, usePath } from './router';
 import { UploadProvider } from './upload/UploadProvider';
 
@@ -87,6 +88,7 @@ export function App() {
     <AuthContext.Provider value={auth}>
       <div className="app">
         <Header />
+        {auth.user.role === 'radiologist' && <PresenceBeacon />}
         <Page route={route} />
       </div>
     </AuthContext.Provider>

@@ -13,7 +13,6 @@ import { localName } from '../format/format';
 import { learnServerTime, useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
 import { ReassignedMark } from '../roster/ReassignedMark';
-import { usePresence } from '../roster/usePresence';
 import { navigate, studyPath } from '../router';
 
 const REFRESH_MS = 5000;
@@ -47,7 +46,6 @@ export function WorklistPage() {
   const { user } = useAuth();
   const now = useServerNow();
   const polled = usePolling(loadWorklist, REFRESH_MS);
-  usePresence();
   const items = [...(polled.data?.items ?? [])].sort(byDeadline);
   const language = i18n.language;
   return (

@@ -5,25 +5,22 @@ import { sendHeartbeat } from './rosterApi';
 const HEARTBEAT_MS = 15_000;
 
 /**
- * Tells the server the worklist is open, now and every 15 s while the tab is visible. A closed or
- * hidden page, or a dropped link, stops the heartbeats; after 45 s the router may move the
- * radiologist's unopened studies to a colleague who is present.
+ * Tells the server the radiologist has telerad open, now and every 15 s, in a background tab too (a
+ * reader looking at another window has not left). A closed page or a dropped link stops the
+ * heartbeats; after 45 s the router may move the radiologist's unopened studies to a colleague who
+ * is present. Coming back to the tab sends one at once.
  */
 export function usePresence(): void {
   useEffect(() => {
-    let timer: number | undefined;
-    const beat = () => {
-      if (!document.hidden) void sendHeartbeat().catch(() => undefined);
-    };
+    const beat = () => void sendHeartbeat().catch(() => undefined);
     const onVisible = () => {
       if (!document.hidden) beat();
     };
     beat();
-    timer = window.setInterval(beat, HEARTBEAT_MS);
+    const timer = window.setInterval(beat, HEARTBEAT_MS);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
-      if (timer !== undefined) window.clearInterval(timer);
-      timer = undefined;
+      window.clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, []);
