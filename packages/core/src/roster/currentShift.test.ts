@@ -75,6 +75,19 @@ describe('currentShift', () => {
     });
   });
 
+  test('shifts that join up for more than a week have no end', () => {
+    const always: ShiftSchedule = {
+      weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '08:00', end: '08:00' }],
+      dated: [],
+    };
+    expect(currentShift(always, at('2026-11-25', '12:00'), TZ)?.end).toBe(Number.POSITIVE_INFINITY);
+    const weekdaysOnly: ShiftSchedule = {
+      weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '00:00', end: '00:00' }],
+      dated: [],
+    };
+    expect(currentShift(weekdaysOnly, at('2026-11-25', '12:00'), TZ)?.end).toBe(at('2026-11-28', '00:00'));
+  });
+
   test('00:00 to 00:00 is a whole day, every day makes it always on', () => {
     const always: ShiftSchedule = {
       weekly: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: '00:00', end: '00:00' }],

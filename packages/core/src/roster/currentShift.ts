@@ -22,16 +22,19 @@ function windowOf(date: string, shift: { start: string; end: string }, timeZone:
   return { start: zonedInstant(date, start, timeZone), end: zonedInstant(endDate, end, timeZone) };
 }
 
+/** How many days ahead touching shifts are followed; a shift joined beyond that has no known end. */
+const HORIZON_DAYS = 8;
+
 /**
  * The shift a radiologist is on at `now`, or null when off shift. Shifts that started yesterday and
  * run overnight count; touching shifts (08:00–20:00 then 20:00–08:00) join into one window. With no
- * shifts at all the radiologist is always on shift: an unbounded window.
+ * shifts at all, or shifts that join up for more than a week, the window has no end (Infinity).
  */
 export function currentShift(schedule: ShiftSchedule, now: number, timeZone: string): ShiftWindow | null {
   if (!hasShifts(schedule)) return { start: Number.NEGATIVE_INFINITY, end: Number.POSITIVE_INFINITY };
   const today = localTimeOf(now, timeZone).date;
   const windows: ShiftWindow[] = [];
-  for (const offset of [-1, 0, 1]) {
+  for (let offset = -1; offset <= HORIZON_DAYS; offset++) {
     const date = addDays(today, offset);
     for (const shift of shiftsStartingOn(schedule, date)) {
       const w = windowOf(date, shift, timeZone);
@@ -47,6 +50,8 @@ export function currentShift(schedule: ShiftSchedule, now: number, timeZone: str
       current.end = Math.max(current.end, w.end);
     }
   }
+  const horizon = zonedInstant(addDays(today, HORIZON_DAYS), 0, timeZone);
+  if (current !== null && current.end > horizon) current.end = Number.POSITIVE_INFINITY;
   return current;
 }
 

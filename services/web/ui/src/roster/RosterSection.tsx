@@ -124,7 +124,9 @@ function RosterRow({ radiologist: r, hospital, busy, editing, onToggle, onEdit, 
             <span className="shift-on">
               {r.shiftEndsAt
                 ? t('roster.onShiftUntil', { time: formatDateTime(r.shiftEndsAt, language, 'short') })
-                : t('roster.alwaysOnShift')}
+                : r.shifts.weekly.length + r.shifts.dated.length === 0
+                  ? t('roster.alwaysOnShift')
+                  : t('roster.onShiftAllWeek')}
             </span>
           ) : (
             <span className="muted">{t('roster.offShift')}</span>
