@@ -9,6 +9,8 @@ export interface Metrics {
   studiesReady: Counter<'priority'>;
   studiesSigned: Counter<'priority'>;
   slaEvents: Counter<'priority' | 'kind'>;
+  /** Unopened studies moved by the router: why (sla-warning, off-duty, off-shift, absent, escalation) and what became of them. */
+  studyMoves: Counter<'reason' | 'outcome'>;
   readyToSignedMinutes: Histogram<'priority'>;
   deliveryAttempts: Counter<'channel' | 'outcome'>;
 }
@@ -53,6 +55,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'telerad_sla_events_total',
       help: 'SLA warnings and breaches, by priority',
       labelNames: ['priority', 'kind'],
+      registers,
+    }),
+    studyMoves: new Counter({
+      name: 'telerad_study_moves_total',
+      help: 'Unopened studies moved by the router (re-routed, unassigned, escalated), by reason and outcome',
+      labelNames: ['reason', 'outcome'],
       registers,
     }),
     readyToSignedMinutes: new Histogram({

@@ -129,6 +129,7 @@ export async function escalateStudy(deps: RouterDeps, studyId: string): Promise<
       userId: study.assigned_to,
     });
   }
+  if (outcome.kind !== 'skipped') deps.metrics.studyMoves.inc({ reason: 'escalation', outcome: outcome.kind });
   if (outcome.kind === 'escalated' && escalated !== null) {
     // Both the serving hospital and the fallback hospital hear it.
     for (const hospitalId of [study.hospital_id, escalated.fallbackId]) {

@@ -142,6 +142,7 @@ export async function reassignStudy(
       userId: outcome.kind === 'reassigned' ? outcome.to : null,
       previousUserId: options.from,
     });
+    deps.metrics.studyMoves.inc({ reason: options.reason, outcome: outcome.kind });
     deps.logger.info(
       {
         studyId,

@@ -106,6 +106,9 @@ describe('SLA warning re-route and breach escalation', () => {
     await until(async () => heard.filter((e) => e.studyId === id && e.type === 'escalated').length === 2, 2000);
     expect(heard.some((e) => e.studyId === id && e.type === 'breach')).toBe(true);
     expect(heard.some((e) => e.studyId === id && e.type === 'warning')).toBe(true);
+    const moves = await runtime.metrics.registry.getSingleMetricAsString('telerad_study_moves_total');
+    expect(moves).toContain('telerad_study_moves_total{reason="sla-warning",outcome="reassigned"} 1');
+    expect(moves).toContain('telerad_study_moves_total{reason="escalation",outcome="escalated"} 1');
   });
 
   test('an opened study stays with its reader: warned, breached, alerted, not escalated', async () => {
