@@ -82,7 +82,7 @@ export async function execRosterSweep(deps: RouterDeps, nowMs = Date.now()): Pro
   for (const study of waiting) {
     // A study nobody decided on yet (its route job lost) is routed whatever the roster; one that
     // waits with a reason only when its hospital has someone available.
-    const undecided = study.unassigned_reason === null && (study.ready_at?.getTime() ?? nowMs) < nowMs - 2000;
+    const undecided = study.unassigned_reason === null && (study.ready_at?.getTime() ?? nowMs) < nowMs - 1000;
     if (!undecided && !staffed.has(study.hospital_id)) continue;
     const outcome = await execRouteJob(study.id, deps);
     if (outcome.kind === 'assigned') counts.routed++;

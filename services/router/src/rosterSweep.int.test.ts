@@ -125,6 +125,19 @@ describe('roster sweep', () => {
     expect(await allWith(ids, 'rad1')()).toBe(true);
   });
 
+  test('a ready study whose route job was lost has an assignee or a reason within 5 s', async () => {
+    // Inserted as ready with no route job at all (as if Redis had lost it).
+    const assigned = await insertReadyStudy(db(), 'clinic-b', 'emergency');
+    latencies.lostRouteJob = await until(async () => (await whereIs(db(), assigned)).username !== null, 5000);
+    await db().updateTable('app_user').set({ on_duty: false }).where('role', '=', 'radiologist').execute();
+    const waiting = await insertReadyStudy(db(), 'clinic-b', 'emergency');
+    await until(async () => (await whereIs(db(), waiting)).unassigned_reason !== null, 5000);
+    expect(await whereIs(db(), waiting)).toMatchObject({
+      status: 'ready',
+      unassigned_reason: 'no radiologist is on duty',
+    });
+  });
+
   test('caps: rad1 takes two, the third waits with the reason, and goes out once rad1 signs one', async () => {
     await setUser('rad2', { on_duty: false });
     await setUser('rad1', { max_open: 2 });
