@@ -1,13 +1,14 @@
 import { isAvailable, isPresent, type RosterMember } from '@telerad/core';
+import { enqueueRoute } from '@telerad/queue';
 import type { RouterDeps } from './deps.js';
-import { execRouteJob } from './execRouteJob.js';
 import { loadRoster } from './loadRoster.js';
 import { type ReassignReason, reassignStudy } from './reassignStudy.js';
 
 export interface SweepCounts {
   reassigned: number;
   unassigned: number;
-  routed: number;
+  /** Ready, unassigned studies handed to the route queue again. */
+  offered: number;
 }
 
 /** Ready, unassigned studies routed again per sweep, most urgent first. */
@@ -21,14 +22,14 @@ const ROUTE_BATCH = 200;
  *    colleague, or waits unassigned with the reason.
  * 2. One whose radiologist is on shift but gone (no heartbeat for 45 s) moves to an eligible
  *    colleague who is present, if there is one; otherwise it stays.
- * 3. Ready, unassigned studies are offered again (someone may have come on duty, on shift, or under
- *    their cap), as are ready studies a lost route job never decided.
+ * 3. Ready, unassigned studies are offered to the route queue again (someone may have come on duty,
+ *    on shift, or under their cap), as are ready studies a lost route job never decided.
  *
  * Each move is a conditional update under the hospital's routing lock, so several routers sweeping
  * at once never double a study.
  */
 export async function execRosterSweep(deps: RouterDeps, nowMs = Date.now()): Promise<SweepCounts> {
-  const counts: SweepCounts = { reassigned: 0, unassigned: 0, routed: 0 };
+  const counts: SweepCounts = { reassigned: 0, unassigned: 0, offered: 0 };
   const db = deps.db.db;
   const unopened = await db
     .selectFrom('study')
@@ -84,8 +85,9 @@ export async function execRosterSweep(deps: RouterDeps, nowMs = Date.now()): Pro
     // waits with a reason only when its hospital has someone available.
     const undecided = study.unassigned_reason === null && (study.ready_at?.getTime() ?? nowMs) < nowMs - 1000;
     if (!undecided && !staffed.has(study.hospital_id)) continue;
-    const outcome = await execRouteJob(study.id, deps);
-    if (outcome.kind === 'assigned') counts.routed++;
+    // Through the route queue: a route job still pending is not doubled (deterministic job id).
+    await enqueueRoute(deps.queues, study.id, 'reconcile');
+    counts.offered++;
   }
   return counts;
 }

@@ -65,7 +65,7 @@ export async function start(
     async (job: Job<RosterSweepPayload>) => {
       rosterSweepPayload.parse(job.data);
       const counts = await execRosterSweep(deps);
-      if (counts.reassigned + counts.unassigned + counts.routed > 0) logger.info({ counts }, 'roster sweep');
+      if (counts.reassigned + counts.unassigned > 0) logger.info({ counts }, 'roster sweep');
       return counts;
     },
     { ...workerOptions, connection: deps.newRedis(), concurrency: 1 },
