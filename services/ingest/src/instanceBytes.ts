@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, type Hash, randomUUID } from 'node:crypto';
 import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -6,6 +6,8 @@ import path from 'node:path';
 export interface SpooledFile {
   path: string;
   size: number;
+  /** Hex SHA-256 of the file, when it was computed while the file was written. */
+  sha256?: string;
 }
 
 /** One instance's bytes: in memory when small, in a spool file when larger than the spool threshold. */
@@ -47,6 +49,7 @@ export class SpoolingSink {
   private buffered = 0;
   private file: { path: string; handle: FileHandle } | undefined;
   private written = 0;
+  private hash: Hash | undefined;
   private readonly threshold: number;
 
   constructor(
@@ -100,7 +103,9 @@ export class SpoolingSink {
       await rm(filePath, { force: true }).catch(() => undefined);
       throw error;
     }
-    return { path: filePath, size: this.written };
+    const sha256 = (this.hash as Hash).digest('hex');
+    this.hash = undefined;
+    return { path: filePath, size: this.written, sha256 };
   }
 
   /** Drops what was collected and removes the spool file. Never throws. */
@@ -124,6 +129,8 @@ export class SpoolingSink {
     const filePath = path.join(dir, `${randomUUID()}.spool`);
     const handle = await open(filePath, 'wx', 0o600);
     this.file = { path: filePath, handle };
+    // Hashed as it is written, so the store can take the file as it is (no copy, no second read).
+    this.hash = createHash('sha256');
     const chunks = this.chunks;
     this.chunks = [];
     this.buffered = 0;
@@ -132,6 +139,7 @@ export class SpoolingSink {
 
   private async writeToFile(chunk: Buffer): Promise<void> {
     const file = this.file as { handle: FileHandle };
+    this.hash?.update(chunk);
     let offset = 0;
     while (offset < chunk.length) {
       const { bytesWritten } = await file.handle.write(chunk, offset, chunk.length - offset);

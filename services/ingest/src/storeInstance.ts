@@ -5,6 +5,7 @@ import { type IntakeChannel, recordAudit } from '@telerad/db';
 import { type InstanceMeta, type ParseInstanceOptions, parseInstance, parseInstanceFile } from '@telerad/dicom';
 import { enqueueRender, scheduleStableCheck } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
+import type { PutResult } from '@telerad/storage';
 import { sql } from 'kysely';
 import { type InstanceBytes, isSpooled, type SpooledFile } from './instanceBytes.js';
 import { patientNameSearch } from './patientNameSearch.js';
@@ -89,9 +90,7 @@ export async function storeInstance(
   }
 
   const key = blobKeyOf(meta);
-  const put = await deps.store.put(key, isSpooled(bytes) ? createReadStream(bytes.path) : bytes, {
-    contentType: 'application/dicom',
-  });
+  const put = await putInstance(deps, key, bytes);
   const { sha256 } = put;
   const sizeBytes = isSpooled(bytes) ? put.size : bytes.length;
 
@@ -220,8 +219,15 @@ export async function storeInstance(
   });
 
   if (result.raced) {
-    // Another connection stored the same SOP Instance UID between our check and our insert.
-    return storeInstance(deps, bytes, source);
+    // Another connection stored the same SOP Instance UID between our check and our insert: the
+    // same bytes are a duplicate, others a conflict. (A spool file may have moved into the store.)
+    const winner = await deps.db.db
+      .selectFrom('instance')
+      .innerJoin('study', 'study.id', 'instance.study_id')
+      .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
+      .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
+      .executeTakeFirstOrThrow();
+    return sameOrConflict(deps, winner, sha256, meta, source);
   }
   if (result.isNew) {
     deps.metrics.studiesReceived.inc({ priority: result.priority });
@@ -272,9 +278,21 @@ async function requestPreviews(deps: IngestDeps, instanceId: string): Promise<vo
   }
 }
 
+/**
+ * Puts the instance under `key`. A spool file the store can take as it is (the folder store) is moved
+ * there, not copied: a 15 MB image is written to disk once instead of twice.
+ */
+async function putInstance(deps: IngestDeps, key: string, bytes: InstanceBytes): Promise<PutResult> {
+  if (!isSpooled(bytes)) return deps.store.put(key, bytes, { contentType: 'application/dicom' });
+  if (bytes.sha256 !== undefined && deps.store.adoptFile !== undefined) {
+    return deps.store.adoptFile(key, { path: bytes.path, size: bytes.size, sha256: bytes.sha256 });
+  }
+  return deps.store.put(key, createReadStream(bytes.path), { contentType: 'application/dicom' });
+}
+
 async function sha256Of(bytes: InstanceBytes): Promise<string> {
   if (!isSpooled(bytes)) return createHash('sha256').update(bytes).digest('hex');
-  return hashFile(bytes);
+  return bytes.sha256 ?? hashFile(bytes);
 }
 
 async function hashFile(file: SpooledFile): Promise<string> {
