@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { type Priority, ValidationError } from '@telerad/core';
 import { type IntakeChannel, recordAudit } from '@telerad/db';
 import { type InstanceMeta, type ParseInstanceOptions, parseInstance, parseInstanceFile } from '@telerad/dicom';
-import { scheduleStableCheck } from '@telerad/queue';
+import { enqueueRender, scheduleStableCheck } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import type { PutResult } from '@telerad/storage';
 import { sql } from 'kysely';
@@ -184,7 +184,14 @@ export async function storeInstance(
       .returning('id')
       .executeTakeFirst();
     if (inserted === undefined)
-      return { studyId: row.id, raced: true, isNew: false, status: row.status, priority: row.priority };
+      return {
+        studyId: row.id,
+        instanceId: null,
+        raced: true,
+        isNew: false,
+        status: row.status,
+        priority: row.priority,
+      };
     await trx
       .updateTable('study')
       .set((eb) => ({
@@ -201,7 +208,14 @@ export async function storeInstance(
       }))
       .where('id', '=', row.id)
       .execute();
-    return { studyId: row.id, raced: false, isNew: study !== undefined, status: row.status, priority: row.priority };
+    return {
+      studyId: row.id,
+      instanceId: inserted.id,
+      raced: false,
+      isNew: study !== undefined,
+      status: row.status,
+      priority: row.priority,
+    };
   });
 
   if (result.raced) {
@@ -235,6 +249,7 @@ export async function storeInstance(
       detail: { sopInstanceUid: meta.sopInstanceUid, status: result.status },
     });
   }
+  if (result.instanceId !== null) await requestPreviews(deps, result.instanceId);
   deps.metrics.instancesReceived.inc({ channel: source.channel });
   deps.logger.debug(
     { studyId: result.studyId, sopInstanceUid: meta.sopInstanceUid, channel: source.channel },
@@ -248,6 +263,19 @@ export async function storeInstance(
     seriesInstanceUid: meta.seriesInstanceUid,
     duplicate: false,
   };
+}
+
+/**
+ * Asks for the instance's thumbnail and large preview. The instance is already stored and indexed, so
+ * a queue that does not answer must not turn into a refusal: the previews service's reconciliation
+ * finds every instance still without previews when it starts.
+ */
+async function requestPreviews(deps: IngestDeps, instanceId: string): Promise<void> {
+  try {
+    await enqueueRender(deps.queues, instanceId);
+  } catch (error) {
+    deps.logger.warn({ err: error, instanceId }, 'render job not queued; reconciliation will queue it');
+  }
 }
 
 /**
