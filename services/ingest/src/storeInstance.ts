@@ -97,7 +97,7 @@ export async function storeInstance(
   const priority = source.priority ?? clinic.default_priority;
   const now = new Date();
   const result = await deps.db.db.transaction().execute(async (trx) => {
-    const study = await trx
+    const row = await trx
       .insertInto('study')
       .values({
         study_instance_uid: meta.studyInstanceUid,
@@ -121,17 +121,15 @@ export async function storeInstance(
         received_at: now,
         last_instance_at: now,
       })
-      .onConflict((oc) => oc.column('study_instance_uid').doNothing())
-      .returning(['id', 'clinic_id', 'status', 'priority'])
-      .executeTakeFirst();
-    const row =
-      study ??
-      (await trx
-        .selectFrom('study')
-        .select(['id', 'clinic_id', 'status', 'priority'])
-        .where('study_instance_uid', '=', meta.studyInstanceUid)
-        .forUpdate()
-        .executeTakeFirstOrThrow());
+      // One statement whether the study is new or not: a no-op update returns (and locks) an existing
+      // row; xmax = 0 only on a row this statement inserted.
+      .onConflict((oc) =>
+        oc
+          .column('study_instance_uid')
+          .doUpdateSet((eb) => ({ study_instance_uid: eb.ref('excluded.study_instance_uid') })),
+      )
+      .returning(['id', 'clinic_id', 'status', 'priority', sql<boolean>`xmax = 0`.as('inserted')])
+      .executeTakeFirstOrThrow();
     if (row.clinic_id !== clinic.id) {
       throw new InstanceRejectedError(
         `Study Instance UID ${meta.studyInstanceUid} already belongs to another clinic's study`,
@@ -139,7 +137,7 @@ export async function storeInstance(
         meta,
       );
     }
-    await trx
+    const series = await trx
       .insertInto('series')
       .values({
         study_id: row.id,
@@ -149,12 +147,12 @@ export async function storeInstance(
         series_description: meta.seriesDescription,
         body_part: meta.bodyPartExamined,
       })
-      .onConflict((oc) => oc.column('series_instance_uid').doNothing())
-      .execute();
-    const series = await trx
-      .selectFrom('series')
-      .select(['id', 'study_id'])
-      .where('series_instance_uid', '=', meta.seriesInstanceUid)
+      .onConflict((oc) =>
+        oc
+          .column('series_instance_uid')
+          .doUpdateSet((eb) => ({ series_instance_uid: eb.ref('excluded.series_instance_uid') })),
+      )
+      .returning(['id', 'study_id'])
       .executeTakeFirstOrThrow();
     if (series.study_id !== row.id) {
       throw new InstanceRejectedError(
@@ -208,11 +206,19 @@ export async function storeInstance(
       }))
       .where('id', '=', row.id)
       .execute();
+    if (row.inserted) {
+      await recordAudit(trx, {
+        actor: source.actor,
+        action: 'study.received',
+        studyId: row.id,
+        detail: { channel: source.channel },
+      });
+    }
     return {
       studyId: row.id,
       instanceId: inserted.id,
       raced: false,
-      isNew: study !== undefined,
+      isNew: row.inserted,
       status: row.status,
       priority: row.priority,
     };
@@ -229,15 +235,7 @@ export async function storeInstance(
       .executeTakeFirstOrThrow();
     return sameOrConflict(deps, winner, sha256, meta, source);
   }
-  if (result.isNew) {
-    deps.metrics.studiesReceived.inc({ priority: result.priority });
-    await recordAudit(deps.db.db, {
-      actor: source.actor,
-      action: 'study.received',
-      studyId: result.studyId,
-      detail: { channel: source.channel },
-    });
-  }
+  if (result.isNew) deps.metrics.studiesReceived.inc({ priority: result.priority });
   if (result.status === 'receiving') {
     await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
   } else {
