@@ -19,3 +19,5 @@ export class ConflictError extends TeleradError {}
 export class PayloadTooLargeError extends ValidationError {}
 /** The request's media type is not one this endpoint accepts. */
 export class UnsupportedMediaTypeError extends ValidationError {}
+/** None of the media types the caller accepts can be produced for this resource (HTTP 406). */
+export class NotAcceptableError extends TeleradError {}

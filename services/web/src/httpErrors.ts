@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
   TeleradError,
@@ -10,6 +11,7 @@ import {
 } from '@telerad/core';
 import type { Logger } from '@telerad/telemetry';
 import type { ErrorRequestHandler } from 'express';
+import { asUnrenderable, statusOfImagingError, UnrenderableError } from './dicomweb/renderErrors.js';
 
 export interface HttpError {
   status: number;
@@ -22,6 +24,11 @@ export function toHttpError(error: unknown): HttpError {
     status,
     body: { error: { code, message } },
   });
+  const unrenderable = asUnrenderable(error);
+  if (unrenderable instanceof UnrenderableError) {
+    return make(statusOfImagingError(unrenderable.code), unrenderable.code, unrenderable.message);
+  }
+  if (error instanceof NotAcceptableError) return make(406, 'not-acceptable', error.message);
   if (error instanceof PayloadTooLargeError) return make(413, 'too-large', error.message);
   if (error instanceof UnsupportedMediaTypeError) return make(415, 'unsupported-media-type', error.message);
   if (error instanceof ValidationError) return make(400, 'invalid', error.message);

@@ -32,6 +32,7 @@ export function selectStudySummaries(db: DbHandle) {
       's.reassigned_at',
       's.reassign_reason',
       's.escalated_to',
+      's.unrenderable_count',
       sql<string | null>`(SELECT username FROM app_user WHERE id = s.reassigned_from)`.as('reassigned_from'),
       sql<string | null>`(SELECT code FROM hospital WHERE id = s.escalated_to)`.as('escalated_to_code'),
       'c.code as clinic_code',
@@ -92,6 +93,8 @@ export interface StudySummary {
   reassigned: { at: string; from: string | null; reason: string } | null;
   /** The fallback (upper-level) hospital the study escalated to after its breach. */
   escalatedTo: string | null;
+  /** Instances whose pixel data cannot be rendered (the study detail names each one's reason). */
+  unrenderableCount: number;
 }
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
@@ -127,6 +130,7 @@ export function toStudySummary(row: StudySummaryRow): StudySummary {
         ? null
         : { at: row.reassigned_at.toISOString(), from: row.reassigned_from, reason: row.reassign_reason },
     escalatedTo: row.escalated_to_code,
+    unrenderableCount: row.unrenderable_count,
   };
 }
 
