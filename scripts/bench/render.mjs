@@ -316,7 +316,7 @@ async function previews(server, file, offset) {
   const times = [];
   let failure = null;
   for (let i = -1; i < iterations; i++) {
-    const window = `${1000 + offset + i * 13},${2800 + i * 7},LINEAR`;
+    const window = `${1000 + offset + i * 13},${2800 + i * 7},linear`;
     const r = await get(`${server.web}${instancePath(file)}/rendered?viewport=1024,1024&window=${window}`, {
       ...server.headers,
       accept: 'image/jpeg',

@@ -23,7 +23,7 @@ export interface RenderAnswer {
 export interface RenderServiceOptions {
   /** Bytes of rendered answers kept in memory (default 64 MB). */
   cacheBytes?: number;
-  /** Bytes of original instances kept in memory for re-windowing (default 160 MB). */
+  /** Bytes of original instances kept in memory for re-windowing (default 96 MB). */
   originalsBytes?: number;
 }
 
@@ -48,7 +48,7 @@ export class RenderService {
     options: RenderServiceOptions = {},
   ) {
     this.answers = new LRUCache({ maxSize: options.cacheBytes ?? 64 << 20, sizeCalculation: (v) => v.data.length });
-    this.originals = new LRUCache({ maxSize: options.originalsBytes ?? 160 << 20, sizeCalculation: (v) => v.length });
+    this.originals = new LRUCache({ maxSize: options.originalsBytes ?? 96 << 20, sizeCalculation: (v) => v.length });
   }
 
   async render(target: RenderTarget, request: RenderRequest): Promise<RenderAnswer> {
