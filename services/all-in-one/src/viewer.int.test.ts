@@ -35,8 +35,20 @@ describe('browser: the viewer', () => {
     shotsDir = await mkdtemp(path.join(os.tmpdir(), 'telerad-viewer-shots-'));
     console.info(`[viewer test] screenshots in ${shotsDir}`);
     const { body, contentType } = multipartRelated([
-      createDxInstance({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, rows: 1500, columns: 1250, instanceNumber: 1 }),
-      createDxInstance({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, rows: 1200, columns: 1500, instanceNumber: 2 }),
+      createDxInstance({
+        studyInstanceUid: studyUid,
+        seriesInstanceUid: seriesUid,
+        rows: 1500,
+        columns: 1250,
+        instanceNumber: 1,
+      }),
+      createDxInstance({
+        studyInstanceUid: studyUid,
+        seriesInstanceUid: seriesUid,
+        rows: 1200,
+        columns: 1500,
+        instanceNumber: 2,
+      }),
       await pdfInstance({ studyInstanceUid: studyUid, seriesInstanceUid: newUid(), sopInstanceUid: newUid() }),
     ]);
     const auth = { authorization: 'Bearer demo-token-clinic-a' };
@@ -73,7 +85,10 @@ describe('browser: the viewer', () => {
   }
 
   const naturalWidth = (page: Page, testId: string) =>
-    page.getByTestId(testId).first().evaluate((img) => (img as HTMLImageElement).naturalWidth);
+    page
+      .getByTestId(testId)
+      .first()
+      .evaluate((img) => (img as HTMLImageElement).naturalWidth);
 
   test('rad1 sees a thumbnail on the worklist, opens the study, windows by dragging and zooms to full size', async () => {
     const auth = { authorization: 'Bearer demo-token-clinic-a' };
@@ -89,7 +104,9 @@ describe('browser: the viewer', () => {
     const page = await radiologistPage();
     const row = page.locator(`[data-testid="worklist-row"][data-study-uid="${studyUid}"]`);
     await expect.poll(() => row.getByTestId('thumbnail').count(), SEE).toBe(1);
-    await expect.poll(() => row.getByTestId('thumbnail').evaluate((img) => (img as HTMLImageElement).naturalWidth), SEE).toBeGreaterThan(100);
+    await expect
+      .poll(() => row.getByTestId('thumbnail').evaluate((img) => (img as HTMLImageElement).naturalWidth), SEE)
+      .toBeGreaterThan(100);
     await expect.poll(() => row.getByTestId('unrenderable-mark').textContent(), SEE).toBe('1 幅影像无法显示');
     await page.screenshot({ path: path.join(shotsDir, '1-worklist.png') });
 
@@ -126,7 +143,9 @@ describe('browser: the viewer', () => {
 
     // The document without pixels, chosen in the strip, says why instead of showing an image.
     await page.locator('[data-testid="strip-thumb"][data-preview="failed"]').click();
-    await expect.poll(() => page.getByTestId('viewer-unrenderable').getAttribute('data-reason'), SEE).toBe('no-pixel-data');
+    await expect
+      .poll(() => page.getByTestId('viewer-unrenderable').getAttribute('data-reason'), SEE)
+      .toBe('no-pixel-data');
     await page.screenshot({ path: path.join(shotsDir, '4-unrenderable.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type Priority, ValidationError } from '@telerad/core';
 import { type IntakeChannel, recordAudit } from '@telerad/db';
-import { type InstanceMeta, type ParseInstanceOptions, parseInstance, parseInstanceFile } from '@telerad/dicom';
+import {
+  type InstanceMeta,
+  type ParseInstanceOptions,
+  type PersonName,
+  parseInstance,
+  parseInstanceFile,
+} from '@telerad/dicom';
 import { enqueueRender, scheduleStableCheck } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import type { PutResult } from '@telerad/storage';
@@ -97,7 +103,7 @@ export async function storeInstance(
   const priority = source.priority ?? clinic.default_priority;
   const now = new Date();
   const result = await deps.db.db.transaction().execute(async (trx) => {
-    const study = await trx
+    const row = await trx
       .insertInto('study')
       .values({
         study_instance_uid: meta.studyInstanceUid,
@@ -117,21 +123,21 @@ export async function storeInstance(
         study_date: meta.studyDate,
         study_time: meta.studyTime,
         study_description: meta.studyDescription,
+        referring_physician_name: personNameValue(meta.referringPhysicianName),
+        dicom_study_id: meta.studyId,
         modalities: meta.modality,
         received_at: now,
         last_instance_at: now,
       })
-      .onConflict((oc) => oc.column('study_instance_uid').doNothing())
-      .returning(['id', 'clinic_id', 'status', 'priority'])
-      .executeTakeFirst();
-    const row =
-      study ??
-      (await trx
-        .selectFrom('study')
-        .select(['id', 'clinic_id', 'status', 'priority'])
-        .where('study_instance_uid', '=', meta.studyInstanceUid)
-        .forUpdate()
-        .executeTakeFirstOrThrow());
+      // One statement whether the study is new or not: a no-op update returns (and locks) an existing
+      // row; xmax = 0 only on a row this statement inserted.
+      .onConflict((oc) =>
+        oc
+          .column('study_instance_uid')
+          .doUpdateSet((eb) => ({ study_instance_uid: eb.ref('excluded.study_instance_uid') })),
+      )
+      .returning(['id', 'clinic_id', 'status', 'priority', sql<boolean>`xmax = 0`.as('inserted')])
+      .executeTakeFirstOrThrow();
     if (row.clinic_id !== clinic.id) {
       throw new InstanceRejectedError(
         `Study Instance UID ${meta.studyInstanceUid} already belongs to another clinic's study`,
@@ -139,7 +145,7 @@ export async function storeInstance(
         meta,
       );
     }
-    await trx
+    const series = await trx
       .insertInto('series')
       .values({
         study_id: row.id,
@@ -148,13 +154,15 @@ export async function storeInstance(
         series_number: meta.seriesNumber,
         series_description: meta.seriesDescription,
         body_part: meta.bodyPartExamined,
+        pps_start_date: meta.performedProcedureStepStartDate,
+        pps_start_time: meta.performedProcedureStepStartTime,
       })
-      .onConflict((oc) => oc.column('series_instance_uid').doNothing())
-      .execute();
-    const series = await trx
-      .selectFrom('series')
-      .select(['id', 'study_id'])
-      .where('series_instance_uid', '=', meta.seriesInstanceUid)
+      .onConflict((oc) =>
+        oc
+          .column('series_instance_uid')
+          .doUpdateSet((eb) => ({ series_instance_uid: eb.ref('excluded.series_instance_uid') })),
+      )
+      .returning(['id', 'study_id'])
       .executeTakeFirstOrThrow();
     if (series.study_id !== row.id) {
       throw new InstanceRejectedError(
@@ -175,6 +183,7 @@ export async function storeInstance(
         rows: meta.rows,
         columns: meta.columns,
         number_of_frames: meta.numberOfFrames,
+        bits_allocated: meta.bitsAllocated,
         size_bytes: sizeBytes,
         sha256,
         blob_key: key,
@@ -208,11 +217,19 @@ export async function storeInstance(
       }))
       .where('id', '=', row.id)
       .execute();
+    if (row.inserted) {
+      await recordAudit(trx, {
+        actor: source.actor,
+        action: 'study.received',
+        studyId: row.id,
+        detail: { channel: source.channel },
+      });
+    }
     return {
       studyId: row.id,
       instanceId: inserted.id,
       raced: false,
-      isNew: study !== undefined,
+      isNew: row.inserted,
       status: row.status,
       priority: row.priority,
     };
@@ -229,15 +246,7 @@ export async function storeInstance(
       .executeTakeFirstOrThrow();
     return sameOrConflict(deps, winner, sha256, meta, source);
   }
-  if (result.isNew) {
-    deps.metrics.studiesReceived.inc({ priority: result.priority });
-    await recordAudit(deps.db.db, {
-      actor: source.actor,
-      action: 'study.received',
-      studyId: result.studyId,
-      detail: { channel: source.channel },
-    });
-  }
+  if (result.isNew) deps.metrics.studiesReceived.inc({ priority: result.priority });
   if (result.status === 'receiving') {
     await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
   } else {
@@ -264,6 +273,10 @@ export async function storeInstance(
     duplicate: false,
   };
 }
+
+/** A PN value again from its groups, without empty trailing groups. */
+const personNameValue = (name: PersonName) =>
+  [name.alphabetic, name.ideographic, name.phonetic].join('=').replace(/=+$/, '');
 
 /**
  * Asks for the instance's thumbnail and large preview. The instance is already stored and indexed, so

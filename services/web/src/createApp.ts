@@ -12,7 +12,7 @@ import { studyRoutes } from './api/studyRoutes.js';
 import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
-import { qidoStudies } from './dicomweb/qidoStudies.js';
+import { qidoRoutes } from './dicomweb/qidoRoutes.js';
 import { renderedRoutes } from './dicomweb/renderedRoutes.js';
 import { RenderService } from './dicomweb/renderService.js';
 import { errorHandler } from './httpErrors.js';
@@ -88,7 +88,7 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   dicomweb.use(authenticate(deps.db));
   dicomweb.use(renderedRoutes({ db: deps.db, renderer }));
   dicomweb.use(createStowRouter(deps));
-  dicomweb.use(qidoStudies(deps));
+  dicomweb.use(qidoRoutes(deps));
   app.use('/dicomweb', dicomweb);
 
   const uiDir = options.uiDir ?? UI_DIR;

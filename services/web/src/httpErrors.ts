@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  MoreUrgentStudyError,
   NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
@@ -28,13 +29,14 @@ export function toHttpError(error: unknown): HttpError {
   if (unrenderable instanceof UnrenderableError) {
     return make(statusOfImagingError(unrenderable.code), unrenderable.code, unrenderable.message);
   }
-  if (error instanceof NotAcceptableError) return make(406, 'not-acceptable', error.message);
   if (error instanceof PayloadTooLargeError) return make(413, 'too-large', error.message);
   if (error instanceof UnsupportedMediaTypeError) return make(415, 'unsupported-media-type', error.message);
   if (error instanceof ValidationError) return make(400, 'invalid', error.message);
   if (error instanceof UnauthenticatedError) return make(401, 'unauthenticated', error.message);
   if (error instanceof ForbiddenError) return make(403, 'forbidden', error.message);
   if (error instanceof NotFoundError) return make(404, 'not-found', error.message);
+  if (error instanceof NotAcceptableError) return make(406, 'not-acceptable', error.message);
+  if (error instanceof MoreUrgentStudyError) return make(409, 'more-urgent-study', error.message);
   if (error instanceof ConflictError) return make(409, 'conflict', error.message);
   if (error instanceof TeleradError) return make(500, 'internal', error.message);
   // express.json() reports bad bodies as errors with a status and a type.
