@@ -3,6 +3,7 @@ import { sql0001 } from './migrations/0001_initial.js';
 import { sql0002 } from './migrations/0002_intake.js';
 import { sql0003 } from './migrations/0003_roster.js';
 import { sql0004 } from './migrations/0004_hold.js';
+import { sql0005 } from './migrations/0005_previews.js';
 import type { Database } from './schema.js';
 
 /** Ordered, append-only list of migrations. Never edit one that has shipped; add the next. */
@@ -11,6 +12,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
   { name: '0002_intake', sql: sql0002 },
   { name: '0003_roster', sql: sql0003 },
   { name: '0004_hold', sql: sql0004 },
+  { name: '0005_previews', sql: sql0005 },
 ];
 
 /**

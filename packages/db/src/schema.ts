@@ -134,6 +134,8 @@ export interface StudyTable {
   /** When the clinic last raised the priority, and from which. */
   priority_raised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   priority_raised_from: ColumnType<Priority | null, Priority | null | undefined, Priority | null>;
+  /** Instances of the study whose pixel data cannot be rendered (see instance.preview_error). */
+  unrenderable_count: Generated<number>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
@@ -165,7 +167,19 @@ export interface InstanceTable {
   blob_key: string;
   received_via: IntakeChannel;
   created_at: CreatedAt;
+  /** Thumbnail and large preview stored next to the original (ready), not yet (pending), or never (failed). */
+  preview_status: ColumnType<PreviewStatus, PreviewStatus | undefined, PreviewStatus>;
+  /** Why the pixel data cannot be rendered: an ImagingError code of @telerad/imaging. */
+  preview_error: ColumnType<string | null, string | null | undefined, string | null>;
+  preview_message: ColumnType<string | null, string | null | undefined, string | null>;
+  preview_width: ColumnType<number | null, number | null | undefined, number | null>;
+  preview_height: ColumnType<number | null, number | null | undefined, number | null>;
+  thumbnail_width: ColumnType<number | null, number | null | undefined, number | null>;
+  thumbnail_height: ColumnType<number | null, number | null | undefined, number | null>;
+  preview_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
+
+export type PreviewStatus = 'pending' | 'ready' | 'failed';
 
 export interface ReportTable {
   id: Generated<string>;

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import {
   type DeliveryPayload,
   QUEUES,
+  type RenderPayload,
   type RosterSweepPayload,
   type SlaTimerPayload,
   type StudyReadyPayload,
@@ -13,6 +14,7 @@ export interface Queues {
   sla: Queue<SlaTimerPayload>;
   delivery: Queue<DeliveryPayload>;
   roster: Queue<RosterSweepPayload>;
+  render: Queue<RenderPayload>;
   close(): Promise<void>;
 }
 
@@ -31,13 +33,15 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     ...options,
     defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 1000 } },
   });
+  const render = new Queue<RenderPayload>(QUEUES.render, options);
   return {
     studyReady,
     sla,
     delivery,
     roster,
+    render,
     async close() {
-      await Promise.all([studyReady.close(), sla.close(), delivery.close(), roster.close()]);
+      await Promise.all([studyReady.close(), sla.close(), delivery.close(), roster.close(), render.close()]);
     },
   };
 }

@@ -13,6 +13,8 @@ export const QUEUES = {
   delivery: 'delivery',
   /** Roster sweeps: move unopened studies off radiologists who went off duty, off shift or away. */
   roster: 'roster',
+  /** Render an instance's thumbnail and large preview after intake. */
+  render: 'render',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -32,6 +34,9 @@ export type DeliveryPayload = z.infer<typeof deliveryPayload>;
 export const rosterSweepPayload = z.object({ reason: z.enum(['schedule', 'roster-changed']) }).strict();
 export type RosterSweepPayload = z.infer<typeof rosterSweepPayload>;
 
+export const renderPayload = z.object({ instanceId: uuid }).strict();
+export type RenderPayload = z.infer<typeof renderPayload>;
+
 /** Deterministic job ids: a retry or a second process cannot schedule the same thing twice. */
 export const jobIds = {
   stable: (studyId: string) => `stable-${studyId}`,
@@ -39,4 +44,5 @@ export const jobIds = {
   slaWarning: (studyId: string) => `sla-warning-${studyId}`,
   slaBreach: (studyId: string) => `sla-breach-${studyId}`,
   delivery: (deliveryId: string) => `delivery-${deliveryId}`,
+  render: (instanceId: string) => `render-${instanceId}`,
 };

@@ -137,3 +137,22 @@ export function scheduleBackoff(retryDelaysMs: readonly number[]) {
   return (attemptsMade: number): number =>
     retryDelaysMs[Math.min(attemptsMade - 1, retryDelaysMs.length - 1)] ?? retryDelaysMs.at(-1) ?? 60_000;
 }
+
+/**
+ * Render an instance's thumbnail and large preview. A render job that finished or failed earlier is
+ * removed first, so reconciliation can ask again for an instance still without previews (a job that
+ * ran out of attempts while storage was down); a job waiting or running is left as it is.
+ */
+export async function enqueueRender(queues: Queues, instanceId: string): Promise<void> {
+  const jobId = jobIds.render(instanceId);
+  const previous = await queues.render.getJob(jobId);
+  if (previous !== undefined) {
+    const state = await previous.getState();
+    if (state === 'completed' || state === 'failed') await previous.remove().catch(() => undefined);
+  }
+  await queues.render.add(
+    'render',
+    { instanceId },
+    { jobId, attempts: 5, backoff: { type: 'exponential', delay: 2000 } },
+  );
+}

@@ -106,6 +106,36 @@ describe('simulate', () => {
     expect(signed(simulate(scenario, studies, 'fifo'))).toEqual({ o1: 10, o2: 20, o3: 30, e: 40 });
   });
 
+  test('deadline-aware: a free colleague takes an emergency waiting behind a read that runs long', () => {
+    const scenario = tinyScenario();
+    // rad1 opens a film expected to take 6 minutes that takes 40; the emergency arriving at minute 1
+    // goes to rad1 (expected free at 6, rad2 busy until about 6 too) and would wait until minute 40.
+    const studies = [
+      study('long', 'outpatient', 0, 40),
+      study('o', 'outpatient', 0.5, 6),
+      study('e', 'emergency', 1, 5),
+    ];
+    const run = simulate(scenario, studies, 'deadline-aware');
+    expect(run.outcomes.find((o) => o.study.id === 'e')?.signedAt ?? Infinity).toBeLessThanOrEqual(12 * MIN);
+    expect(readers(run).e).not.toBe(readers(run).long);
+    expect(run.emergenciesTaken).toBe(1);
+    // round-robin keeps it where it was assigned
+    const rr = simulate(scenario, studies, 'round-robin');
+    expect(rr.emergenciesTaken).toBe(0);
+  });
+
+  test('deadline-aware reads a study that can still be in time before one already late', () => {
+    const scenario = tinyScenario({ radiologists: [{ username: 'rad1' }] });
+    // o1 takes 70 minutes: o2 (due 61) is lost whatever happens; o3 (due 77) can still be saved
+    const studies = [
+      study('o1', 'outpatient', 0, 70),
+      study('o2', 'outpatient', 1, 6),
+      study('o3', 'outpatient', 17, 4),
+    ];
+    expect(signed(simulate(scenario, studies, 'deadline-aware'))).toEqual({ o1: 70, o3: 74, o2: 80 });
+    expect(signed(simulate(scenario, studies, 'fifo'))).toEqual({ o1: 70, o2: 76, o3: 80 });
+  });
+
   test('a radiologist going off duty finishes the open study; the unopened ones move', () => {
     const scenario = tinyScenario({
       radiologists: [{ username: 'rad1', qualifications: ['CR'] }, { username: 'rad2' }],

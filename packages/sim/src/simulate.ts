@@ -1,5 +1,6 @@
 import {
   compareUrgency,
+  emergencyToTake,
   nextStudyFor,
   orderByUrgency,
   type QueuedStudy,
@@ -29,6 +30,8 @@ export interface SimRun {
   onDutyMs: number;
   /** Studies moved off a radiologist who went off duty before opening them. */
   rerouted: number;
+  /** Emergencies a free radiologist took from a colleague still reading (deadline-aware). */
+  emergenciesTaken: number;
 }
 
 interface Reading {
@@ -70,6 +73,7 @@ class Simulation {
   #busyMs = 0;
   #onDutyMs = 0;
   #rerouted = 0;
+  #emergenciesTaken = 0;
 
   constructor(
     private readonly scenario: Scenario,
@@ -120,6 +124,7 @@ class Simulation {
       busyMs: this.#busyMs,
       onDutyMs: this.#onDutyMs,
       rerouted: this.#rerouted,
+      emergenciesTaken: this.#emergenciesTaken,
     };
   }
 
@@ -173,7 +178,8 @@ class Simulation {
 
   #startNext(desk: Desk): void {
     if (desk.reading !== null || !desk.onDuty) return;
-    const next = nextStudyFor(desk, readingOrderOf(this.policy));
+    if (this.policy === 'deadline-aware') this.#takeWaitingEmergency(desk);
+    const next = nextStudyFor(desk, this.#now, readingOrderOf(this.policy));
     const study = next === null ? undefined : this.#byId.get(next.studyId);
     if (next === null || study === undefined) return;
     desk.queue = desk.queue.filter((q) => q !== next);
@@ -183,6 +189,24 @@ class Simulation {
       expectedEnd: this.#now + next.expectedMinutes * 60_000,
       endsAt: this.#now + study.readingMs,
     };
+  }
+
+  /** deadline-aware: a free radiologist first takes an emergency waiting behind a colleague's read. */
+  #takeWaitingEmergency(desk: Desk): void {
+    const colleagues = this.#desks.filter((d) => d !== desk && d.onDuty && d.spec.hospital === desk.spec.hospital);
+    const move = emergencyToTake(
+      this.#view(desk),
+      colleagues.map((d) => this.#view(d)),
+      (q) => {
+        const study = this.#byId.get(q.studyId);
+        return study !== undefined && (desk.spec.qualifications?.includes(study.modality) ?? true);
+      },
+    );
+    const from = colleagues.find((d) => d.spec.id === move?.fromId);
+    if (move === null || from === undefined) return;
+    from.queue = from.queue.filter((q) => q.studyId !== move.study.studyId);
+    desk.queue.push(move.study);
+    this.#emergenciesTaken++;
   }
 
   #finish(desk: Desk): void {

@@ -27,6 +27,13 @@ export interface BlobStore {
   readonly kind: 'fs' | 's3';
   /** Streams the body (a Readable is never buffered whole) and replaces any object under the key. */
   put(key: string, body: Buffer | Readable, options?: { contentType?: string }): Promise<PutResult>;
+  /**
+   * Moves a finished local file into the store under `key` without copying its bytes, when the store
+   * can (the folder store, with the file on the same filesystem): the file is fsync'd and renamed into
+   * place, and is gone afterwards. `sha256` and `size` are the caller's, computed while the file was
+   * written. Stores that cannot move files leave this out; callers then `put` a stream of the file.
+   */
+  adoptFile?(key: string, file: { path: string; size: number; sha256: string }): Promise<PutResult>;
   /** Streams the object; rejects with BlobNotFoundError when absent. */
   get(key: string): Promise<Readable>;
   /** The whole object in memory; rejects with BlobNotFoundError when absent. */

@@ -30,6 +30,19 @@ describe('FsBlobStore on disk', () => {
     expect(await readFile(path.join(root, 'studies/1.2/3.4/5.6.dcm'), 'utf8')).toBe('bytes');
   });
 
+  test('adoptFile moves a finished file under the key without copying it', async () => {
+    const spooled = path.join(root, '..', `${path.basename(root)}-spool`);
+    await writeFile(spooled, 'spooled bytes', { mode: 0o600 });
+    const before = await stat(spooled);
+    const result = await store.adoptFile?.('studies/a/b/c.dcm', { path: spooled, size: 13, sha256: 'given' });
+    expect(result).toEqual({ key: 'studies/a/b/c.dcm', size: 13, sha256: 'given' });
+    const adopted = await stat(path.join(root, 'studies/a/b/c.dcm'));
+    expect(adopted.ino).toBe(before.ino);
+    expect(adopted.mode & 0o777).toBe(0o644);
+    expect((await store.getBuffer('studies/a/b/c.dcm')).toString()).toBe('spooled bytes');
+    await expect(stat(spooled)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   test('a failed put leaves no temporary file behind', async () => {
     await expect(
       store.put('studies/f/1.dcm', failingStream([Buffer.alloc(70_000, 1)], new Error('reset'))),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -6,7 +7,7 @@ import { assertValidKey, assertValidPrefix, RESERVED_TMP_SEGMENT } from './asser
 import { type BlobInfo, BlobNotFoundError, type BlobStore, type PutResult } from './BlobStore.js';
 import { isMissing } from './isMissing.js';
 import { listFsObjects } from './listFsObjects.js';
-import { writeFileDurably } from './writeFileDurably.js';
+import { renameIntoPlace, writeFileDurably } from './writeFileDurably.js';
 
 /**
  * Temporary files older than this were left by a process that died mid-put. Younger ones may belong
@@ -36,6 +37,27 @@ export async function createFsBlobStore(root: string): Promise<BlobStore> {
     async put(key: string, body: Buffer | Readable): Promise<PutResult> {
       const written = await writeFileDurably(tmpDir, fileFor(key), body);
       return { key, ...written };
+    },
+
+    async adoptFile(key, file) {
+      const target = fileFor(key);
+      const handle = await open(file.path, 'r+');
+      try {
+        await handle.chmod(0o644);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        await renameIntoPlace(file.path, target);
+      } catch (error) {
+        // Another filesystem (a spool directory mounted elsewhere): copy it instead.
+        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        const written = await writeFileDurably(tmpDir, target, createReadStream(file.path));
+        await rm(file.path, { force: true });
+        return { key, ...written };
+      }
+      return { key, size: file.size, sha256: file.sha256 };
     },
 
     async get(key: string): Promise<Readable> {

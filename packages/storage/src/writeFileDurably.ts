@@ -46,7 +46,8 @@ async function writeAndSync(file: string, body: Buffer | Readable): Promise<Dura
   return { size, sha256: hash.digest('hex') };
 }
 
-async function renameIntoPlace(tmpFile: string, target: string): Promise<void> {
+/** Renames `file` to `target`, creating and fsyncing the directories the rename changed. */
+export async function renameIntoPlace(tmpFile: string, target: string): Promise<void> {
   const dir = path.dirname(target);
   // A concurrent delete may prune a directory between our mkdir and rename (ENOENT); make it again.
   for (let attempt = 1; ; attempt++) {

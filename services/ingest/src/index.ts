@@ -1,4 +1,5 @@
 export * from './dimse/index.js';
+export * from './previewKeys.js';
 export * from './sendingClinic.js';
 export * from './storeInstance.js';
 export * from './stowRoute.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,17 @@ describe('SpoolingSink', () => {
     expect((await contents(bytes)).equals(expected)).toBe(true);
     await releaseInstanceBytes(bytes);
     expect(await spoolFiles()).toEqual([]);
+  });
+
+  test('thousands of small chunks are written in batches; the file and its SHA-256 match every byte', async () => {
+    const sink = new SpoolingSink(spool());
+    const chunks = Array.from({ length: 3000 }, (_, i) => pattern(700 + (i % 13), i));
+    for (const chunk of chunks) await sink.write(chunk);
+    const bytes = await sink.finish();
+    const expected = Buffer.concat(chunks);
+    expect(bytes).toMatchObject({ size: expected.length, sha256: createHash('sha256').update(expected).digest('hex') });
+    expect((await contents(bytes)).equals(expected)).toBe(true);
+    await releaseInstanceBytes(bytes);
   });
 
   test('discard removes the spool file', async () => {

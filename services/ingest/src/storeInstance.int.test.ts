@@ -49,6 +49,18 @@ describe('storeInstance', () => {
     expect(study.instance_count).toBe(1);
   });
 
+  test('a stored instance asks for its previews once, by id only, and starts pending', async () => {
+    const bytes = createDxInstance();
+    const stored = await send(bytes);
+    await send(bytes);
+    const [row] = await instances(stored.sopInstanceUid);
+    expect(row?.preview_status).toBe('pending');
+    const job = await runtime.queues.render.getJob(`render-${row?.id}`);
+    expect(job?.data).toEqual({ instanceId: row?.id });
+    const all = await runtime.queues.render.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
+    expect(all.filter((j) => j.data.instanceId === row?.id)).toHaveLength(1);
+  });
+
   test('the same SOP Instance UID with other bytes keeps the original, refuses the new one and audits it', async () => {
     const sopInstanceUid = newUid();
     const studyInstanceUid = newUid();

@@ -3,9 +3,10 @@ import { createReadStream } from 'node:fs';
 import { type Priority, ValidationError } from '@telerad/core';
 import { type IntakeChannel, recordAudit } from '@telerad/db';
 import { type InstanceMeta, type ParseInstanceOptions, parseInstance, parseInstanceFile } from '@telerad/dicom';
-import { publishStudyEvent, scheduleStableCheck } from '@telerad/queue';
+import { enqueueRender, publishStudyEvent, scheduleStableCheck } from '@telerad/queue';
 import { resumeStudy } from '@telerad/router';
 import type { Runtime } from '@telerad/runtime';
+import type { PutResult } from '@telerad/storage';
 import { sql } from 'kysely';
 import { type InstanceBytes, isSpooled, type SpooledFile } from './instanceBytes.js';
 import { patientNameSearch } from './patientNameSearch.js';
@@ -90,16 +91,14 @@ export async function storeInstance(
   }
 
   const key = blobKeyOf(meta);
-  const put = await deps.store.put(key, isSpooled(bytes) ? createReadStream(bytes.path) : bytes, {
-    contentType: 'application/dicom',
-  });
+  const put = await putInstance(deps, key, bytes);
   const { sha256 } = put;
   const sizeBytes = isSpooled(bytes) ? put.size : bytes.length;
 
   const priority = source.priority ?? clinic.default_priority;
   const now = new Date();
   const result = await deps.db.db.transaction().execute(async (trx) => {
-    const study = await trx
+    const row = await trx
       .insertInto('study')
       .values({
         study_instance_uid: meta.studyInstanceUid,
@@ -123,17 +122,15 @@ export async function storeInstance(
         received_at: now,
         last_instance_at: now,
       })
-      .onConflict((oc) => oc.column('study_instance_uid').doNothing())
-      .returning(['id', 'clinic_id', 'status', 'priority'])
-      .executeTakeFirst();
-    const row =
-      study ??
-      (await trx
-        .selectFrom('study')
-        .select(['id', 'clinic_id', 'status', 'priority'])
-        .where('study_instance_uid', '=', meta.studyInstanceUid)
-        .forUpdate()
-        .executeTakeFirstOrThrow());
+      // One statement whether the study is new or not: a no-op update returns (and locks) an existing
+      // row; xmax = 0 only on a row this statement inserted.
+      .onConflict((oc) =>
+        oc
+          .column('study_instance_uid')
+          .doUpdateSet((eb) => ({ study_instance_uid: eb.ref('excluded.study_instance_uid') })),
+      )
+      .returning(['id', 'clinic_id', 'status', 'priority', sql<boolean>`xmax = 0`.as('inserted')])
+      .executeTakeFirstOrThrow();
     if (row.clinic_id !== clinic.id) {
       throw new InstanceRejectedError(
         `Study Instance UID ${meta.studyInstanceUid} already belongs to another clinic's study`,
@@ -141,7 +138,7 @@ export async function storeInstance(
         meta,
       );
     }
-    await trx
+    const series = await trx
       .insertInto('series')
       .values({
         study_id: row.id,
@@ -151,12 +148,12 @@ export async function storeInstance(
         series_description: meta.seriesDescription,
         body_part: meta.bodyPartExamined,
       })
-      .onConflict((oc) => oc.column('series_instance_uid').doNothing())
-      .execute();
-    const series = await trx
-      .selectFrom('series')
-      .select(['id', 'study_id'])
-      .where('series_instance_uid', '=', meta.seriesInstanceUid)
+      .onConflict((oc) =>
+        oc
+          .column('series_instance_uid')
+          .doUpdateSet((eb) => ({ series_instance_uid: eb.ref('excluded.series_instance_uid') })),
+      )
+      .returning(['id', 'study_id'])
       .executeTakeFirstOrThrow();
     if (series.study_id !== row.id) {
       throw new InstanceRejectedError(
@@ -186,7 +183,14 @@ export async function storeInstance(
       .returning('id')
       .executeTakeFirst();
     if (inserted === undefined)
-      return { studyId: row.id, raced: true, isNew: false, status: row.status, priority: row.priority };
+      return {
+        studyId: row.id,
+        instanceId: null,
+        raced: true,
+        isNew: false,
+        status: row.status,
+        priority: row.priority,
+      };
     await trx
       .updateTable('study')
       .set((eb) => ({
@@ -203,22 +207,36 @@ export async function storeInstance(
       }))
       .where('id', '=', row.id)
       .execute();
-    return { studyId: row.id, raced: false, isNew: study !== undefined, status: row.status, priority: row.priority };
+    if (row.inserted) {
+      await recordAudit(trx, {
+        actor: source.actor,
+        action: 'study.received',
+        studyId: row.id,
+        detail: { channel: source.channel },
+      });
+    }
+    return {
+      studyId: row.id,
+      instanceId: inserted.id,
+      raced: false,
+      isNew: row.inserted,
+      status: row.status,
+      priority: row.priority,
+    };
   });
 
   if (result.raced) {
-    // Another connection stored the same SOP Instance UID between our check and our insert.
-    return storeInstance(deps, bytes, source);
+    // Another connection stored the same SOP Instance UID between our check and our insert: the
+    // same bytes are a duplicate, others a conflict. (A spool file may have moved into the store.)
+    const winner = await deps.db.db
+      .selectFrom('instance')
+      .innerJoin('study', 'study.id', 'instance.study_id')
+      .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
+      .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
+      .executeTakeFirstOrThrow();
+    return sameOrConflict(deps, winner, sha256, meta, source);
   }
-  if (result.isNew) {
-    deps.metrics.studiesReceived.inc({ priority: result.priority });
-    await recordAudit(deps.db.db, {
-      actor: source.actor,
-      action: 'study.received',
-      studyId: result.studyId,
-      detail: { channel: source.channel },
-    });
-  }
+  if (result.isNew) deps.metrics.studiesReceived.inc({ priority: result.priority });
   if (result.status === 'receiving') {
     await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
   } else {
@@ -237,6 +255,7 @@ export async function storeInstance(
     });
     if (resumed === null) await publishUpdated(deps, result.studyId);
   }
+  if (result.instanceId !== null) await requestPreviews(deps, result.instanceId);
   deps.metrics.instancesReceived.inc({ channel: source.channel });
   deps.logger.debug(
     { studyId: result.studyId, sopInstanceUid: meta.sopInstanceUid, channel: source.channel },
@@ -252,9 +271,34 @@ export async function storeInstance(
   };
 }
 
+/**
+ * Asks for the instance's thumbnail and large preview. The instance is already stored and indexed, so
+ * a queue that does not answer must not turn into a refusal: the previews service's reconciliation
+ * finds every instance still without previews when it starts.
+ */
+async function requestPreviews(deps: IngestDeps, instanceId: string): Promise<void> {
+  try {
+    await enqueueRender(deps.queues, instanceId);
+  } catch (error) {
+    deps.logger.warn({ err: error, instanceId }, 'render job not queued; reconciliation will queue it');
+  }
+}
+
+/**
+ * Puts the instance under `key`. A spool file the store can take as it is (the folder store) is moved
+ * there, not copied: a 15 MB image is written to disk once instead of twice.
+ */
+async function putInstance(deps: IngestDeps, key: string, bytes: InstanceBytes): Promise<PutResult> {
+  if (!isSpooled(bytes)) return deps.store.put(key, bytes, { contentType: 'application/dicom' });
+  if (bytes.sha256 !== undefined && deps.store.adoptFile !== undefined) {
+    return deps.store.adoptFile(key, { path: bytes.path, size: bytes.size, sha256: bytes.sha256 });
+  }
+  return deps.store.put(key, createReadStream(bytes.path), { contentType: 'application/dicom' });
+}
+
 async function sha256Of(bytes: InstanceBytes): Promise<string> {
   if (!isSpooled(bytes)) return createHash('sha256').update(bytes).digest('hex');
-  return hashFile(bytes);
+  return bytes.sha256 ?? hashFile(bytes);
 }
 
 async function hashFile(file: SpooledFile): Promise<string> {

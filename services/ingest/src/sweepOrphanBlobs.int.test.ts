@@ -2,6 +2,7 @@ import { createDxInstance } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
 import { testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { previewKeysOf } from './previewKeys.js';
 import { blobKeyOf, storeInstance } from './storeInstance.js';
 import { sweepOrphanBlobs } from './sweepOrphanBlobs.js';
 
@@ -19,7 +20,7 @@ afterAll(async () => {
   await cleanup?.();
 });
 
-test('files whose index row never committed are removed; indexed and recent files stay', async () => {
+test('files whose index row never committed are removed, with their previews; indexed and recent files stay', async () => {
   const clinic = await runtime.db.db
     .selectFrom('clinic')
     .select('id')
@@ -36,14 +37,25 @@ test('files whose index row never committed are removed; indexed and recent file
     sopInstanceUid: '2.25.1.1.1',
   });
   await runtime.store.put(orphanKey, Buffer.from('bytes of an instance whose transaction failed'));
+  const keptRow = await runtime.db.db
+    .selectFrom('instance')
+    .select('blob_key')
+    .where('sop_instance_uid', '=', kept.sopInstanceUid)
+    .executeTakeFirstOrThrow();
+  const keptPreview = previewKeysOf(keptRow.blob_key).preview;
+  await runtime.store.put(keptPreview, Buffer.from('a preview of an indexed instance'));
+  const orphanPreview = previewKeysOf(orphanKey).thumbnail;
+  await runtime.store.put(orphanPreview, Buffer.from('a thumbnail of an instance never indexed'));
 
   // Too recent to judge: nothing happens.
-  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000 })).toEqual({ examined: 2, deleted: 0 });
+  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000 })).toEqual({ examined: 4, deleted: 0 });
   expect(await runtime.store.head(orphanKey)).not.toBeNull();
 
   const later = new Date(Date.now() + 2 * 3_600_000);
-  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000, now: later })).toEqual({ examined: 2, deleted: 1 });
+  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000, now: later })).toEqual({ examined: 4, deleted: 2 });
   expect(await runtime.store.head(orphanKey)).toBeNull();
+  expect(await runtime.store.head(orphanPreview)).toBeNull();
+  expect(await runtime.store.head(keptPreview)).not.toBeNull();
   const row = await runtime.db.db
     .selectFrom('instance')
     .select('blob_key')

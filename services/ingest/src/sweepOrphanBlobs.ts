@@ -2,11 +2,13 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { BlobInfo } from '@telerad/storage';
 import { spoolDirOf } from './instanceBytes.js';
+import { originalKeyOf } from './previewKeys.js';
 import type { IngestDeps } from './storeInstance.js';
 
 /**
  * Deletes stored DICOM files that no index row points to: the bytes of an instance whose index
- * transaction never committed (the process died, the database refused). Only objects older than
+ * transaction never committed (the process died, the database refused), and previews whose original
+ * is not indexed. Only objects older than
  * `olderThanMs` are considered, so an instance being indexed right now is never touched.
  */
 export async function sweepOrphanBlobs(
@@ -20,10 +22,15 @@ export async function sweepOrphanBlobs(
   const flush = async () => {
     if (batch.length === 0) return;
     const keys = batch.map((b) => b.key);
-    const indexed = await deps.db.db.selectFrom('instance').select('blob_key').where('blob_key', 'in', keys).execute();
+    const originals = [...new Set(keys.map(originalKeyOf))];
+    const indexed = await deps.db.db
+      .selectFrom('instance')
+      .select('blob_key')
+      .where('blob_key', 'in', originals)
+      .execute();
     const known = new Set(indexed.map((r) => r.blob_key));
     for (const key of keys) {
-      if (known.has(key)) continue;
+      if (known.has(originalKeyOf(key))) continue;
       await deps.store.delete(key);
       deleted++;
       deps.logger.warn({ key }, 'deleted a stored file that no index row points to');

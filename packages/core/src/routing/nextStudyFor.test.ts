@@ -1,10 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { compareUrgency, orderByUrgency } from './compareUrgency.js';
+import { compareUrgency } from './compareUrgency.js';
 import { mayOpen, nextStudyFor } from './nextStudyFor.js';
 import { gen, randomQueued } from './testing/randomRouting.js';
 import type { QueuedStudy } from './types.js';
 
-const at = (minutes: number) => Date.UTC(2026, 10, 24, 1, 0) + minutes * 60_000;
+const NOW = Date.UTC(2026, 10, 24, 1, 0);
+const at = (minutes: number) => NOW + minutes * 60_000;
 const q = (studyId: string, priority: QueuedStudy['priority'], deadlineMinutes: number): QueuedStudy => ({
   studyId,
   priority,
@@ -25,16 +26,16 @@ describe('reading order within one queue', () => {
     ['same deadline: the more urgent priority', [q('i', 'inpatient', 60), q('o', 'outpatient', 60)], 'o'],
     ['equally urgent: the one assigned first', [q('a', 'outpatient', 60), q('b', 'outpatient', 60)], 'a'],
   ] as const)('%s', (_name, queue, expected) => {
-    expect(nextStudyFor({ queue })?.studyId).toBe(expected);
+    expect(nextStudyFor({ queue }, NOW)?.studyId).toBe(expected);
   });
 
   test('an empty queue has nothing next', () => {
-    expect(nextStudyFor({ queue: [] })).toBeNull();
+    expect(nextStudyFor({ queue: [] }, NOW)).toBeNull();
   });
 
   test('arrival order reads the longest-assigned first, whatever the urgency', () => {
     const queue = [q('o', 'outpatient', 50), q('e', 'emergency', 30)];
-    expect(nextStudyFor({ queue }, 'arrival')?.studyId).toBe('o');
+    expect(nextStudyFor({ queue }, NOW, 'arrival')?.studyId).toBe('o');
   });
 });
 
@@ -52,32 +53,44 @@ describe('mayOpen: no cherry-picking past a more urgent study', () => {
     ['o2', false, 'anything while an emergency waits'],
     ['missing', false, 'a study not in the queue'],
   ] as const)('%s → %s (%s)', (studyId, expected) => {
-    expect(mayOpen(queue, studyId)).toBe(expected);
+    expect(mayOpen(queue, studyId, NOW)).toBe(expected);
   });
 
   test('equally urgent studies may be opened in either order', () => {
     const tied = [q('a', 'outpatient', 60), q('b', 'outpatient', 60), q('c', 'inpatient', 90)];
-    expect(mayOpen(tied, 'a')).toBe(true);
-    expect(mayOpen(tied, 'b')).toBe(true);
-    expect(mayOpen(tied, 'c')).toBe(false);
+    expect(mayOpen(tied, 'a', NOW)).toBe(true);
+    expect(mayOpen(tied, 'b', NOW)).toBe(true);
+    expect(mayOpen(tied, 'c', NOW)).toBe(false);
+  });
+
+  test('a study already past its deadline waits behind one that can still be read in time', () => {
+    const queue = [q('late', 'outpatient', -5), q('o', 'outpatient', 20)];
+    expect(nextStudyFor({ queue }, NOW)?.studyId).toBe('o');
+    expect(mayOpen(queue, 'late', NOW)).toBe(false);
+    expect(mayOpen(queue, 'o', NOW)).toBe(true);
+  });
+
+  test("a busy radiologist's next study is chosen for when they will be free", () => {
+    // free in 16 minutes: the film due in 20 can no longer be read in time, the one due in 60 can
+    const queue = [q('soon', 'outpatient', 20), q('later', 'outpatient', 60)];
+    expect(nextStudyFor({ queue, busyUntil: at(16) }, NOW)?.studyId).toBe('later');
+    expect(nextStudyFor({ queue, busyUntil: at(2) }, NOW)?.studyId).toBe('soon');
   });
 
   test('properties over 500 random queues', () => {
     const g = gen(7);
     for (let round = 0; round < 500; round++) {
       const queue = Array.from({ length: g.int(0, 10) }, (_, i) => randomQueued(g, `s${i}`, true));
-      const ordered = orderByUrgency(queue);
-      const firstNonEmergency = ordered.findIndex((s) => s.priority !== 'emergency');
-      if (firstNonEmergency >= 0) {
-        // every emergency is ahead of every non-emergency
-        expect(ordered.slice(firstNonEmergency).some((s) => s.priority === 'emergency')).toBe(false);
-      }
-      const next = nextStudyFor({ queue });
+      const next = nextStudyFor({ queue }, NOW);
       expect(next === null).toBe(queue.length === 0);
-      if (next !== null) expect(mayOpen(queue, next.studyId)).toBe(true);
+      if (next !== null) expect(mayOpen(queue, next.studyId, NOW)).toBe(true);
+      const emergency = queue.some((s) => s.priority === 'emergency');
       for (const s of queue) {
-        const skipsSomething = queue.some((o) => compareUrgency(o, s) < 0);
-        expect(mayOpen(queue, s.studyId)).toBe(!skipsSomething);
+        // never past an emergency; never past a study more urgent that is ahead in reading order
+        if (emergency && s.priority !== 'emergency') expect(mayOpen(queue, s.studyId, NOW)).toBe(false);
+        if (queue.some((o) => o.priority === 'emergency' && compareUrgency(o, s) < 0)) {
+          expect(mayOpen(queue, s.studyId, NOW)).toBe(false);
+        }
       }
     }
   });

@@ -1,4 +1,4 @@
-import { orderByUrgency } from './compareUrgency.js';
+import { readingSequence } from './readingSequence.js';
 import type { ReadingOrder } from './routingPolicy.js';
 import type { QueuedStudy, RoutingRadiologist } from './types.js';
 
@@ -29,8 +29,8 @@ export function projectQueue(
   now: number,
   order: ReadingOrder = 'urgency',
 ): ProjectedStudy[] {
-  const queue = order === 'urgency' ? orderByUrgency(radiologist.queue) : radiologist.queue;
   let clock = freeAt(radiologist, now);
+  const queue = order === 'urgency' ? readingSequence(radiologist.queue, clock) : radiologist.queue;
   let variance = 0;
   return queue.map((study) => {
     clock += study.expectedMinutes * MINUTE;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { pickRadiologist } from '../pickRadiologist.js';
 import { compareInsertionRisk, insertionRisk } from './deadlineAware.js';
@@ -225,5 +226,39 @@ describe('routeStudy properties over 1000 random rosters', () => {
       );
       expect(least.assignee).toBe(today?.userId);
     }
+  });
+});
+
+describe('routeStudy properties (fast-check)', () => {
+  const cases = fc.integer({ min: 1, max: 2 ** 31 - 1 }).map((seed) => {
+    const g = gen(seed);
+    return { roster: randomRoster(g), study: randomStudy(g, 'new') };
+  });
+
+  test('deterministic, and deadline-aware does not depend on the order the roster is listed in', () => {
+    fc.assert(
+      fc.property(cases, ({ roster, study: s }) => {
+        for (const policy of ROUTING_POLICIES) {
+          expect(routeStudy(policy, s, roster, NOW, OPTIONS)).toEqual(routeStudy(policy, s, roster, NOW, OPTIONS));
+        }
+        expect(routeStudy('deadline-aware', s, [...roster].reverse(), NOW, OPTIONS)).toEqual(
+          routeStudy('deadline-aware', s, roster, NOW, OPTIONS),
+        );
+      }),
+    );
+  });
+
+  test('never an ineligible radiologist, under any policy', () => {
+    fc.assert(
+      fc.property(cases, ({ roster, study: s }) => {
+        for (const policy of ROUTING_POLICIES) {
+          const decision = routeStudy(policy, s, roster, NOW, OPTIONS);
+          const chosen = roster.find((r) => r.id === decision.assignee);
+          if (decision.assignee === null)
+            expect(roster.every((r) => eligibilityOf(r, s, NOW) !== 'eligible')).toBe(true);
+          else expect(chosen && eligibilityOf(chosen, s, NOW)).toBe('eligible');
+        }
+      }),
+    );
   });
 });

@@ -1,0 +1,18 @@
+/**
+ * Where an instance's rendered previews live: next to its original
+ * (`studies/<study>/<series>/<sop>.dcm`), as `<sop>.thumbnail.jpg` and `<sop>.preview.jpg`.
+ */
+const SUFFIXES = { thumbnail: '.thumbnail.jpg', preview: '.preview.jpg' } as const;
+
+export function previewKeysOf(blobKey: string): { thumbnail: string; preview: string } {
+  const base = blobKey.endsWith('.dcm') ? blobKey.slice(0, -'.dcm'.length) : blobKey;
+  return { thumbnail: `${base}${SUFFIXES.thumbnail}`, preview: `${base}${SUFFIXES.preview}` };
+}
+
+/** The original a stored object belongs to: itself for an original, the `.dcm` for a preview. */
+export function originalKeyOf(key: string): string {
+  for (const suffix of Object.values(SUFFIXES)) {
+    if (key.endsWith(suffix)) return `${key.slice(0, -suffix.length)}.dcm`;
+  }
+  return key;
+}
