@@ -5,7 +5,7 @@
 //
 //   pnpm build && node scripts/bench/ingest.mjs [--instances 48] [--concurrency 1,4,16] [--repeat 1]
 //                                               [--rows 3000] [--columns 2500] [--no-orthanc]
-//                                               [--no-cstore] [--no-stow]
+//                                               [--no-cstore] [--no-stow] [--database pglite|postgres]
 //
 // Both servers run as child processes on loopback, each on its embedded defaults in a temp dir on
 // local disk: telerad is `node services/all-in-one/dist/main.js` (PGlite, local object folder, its own
@@ -31,6 +31,10 @@
 // worklist pass reads each storescu's `-v` log as it runs: the moment its Nth "Received Store
 // Response (Success)" line arrives is the upload-complete of its Nth file, then the study is looked
 // up, submitted and polled as for STOW-RS.
+// --database postgres runs telerad against a PostgreSQL cluster of its own in the temp dir (Debian's
+// server binaries, fsync on, synchronous_commit off — like Orthanc's SQLite in WAL mode with
+// SYNCHRONOUS=NORMAL, a commit survives a crash of the server but not a power loss), the way a
+// district hospital deploys it; the default is the embedded PGlite that start.sh runs.
 // Temp dirs and children are removed even on failure or Ctrl-C. Prints tables, then one JSON line.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -72,9 +76,14 @@ const { values } = parseArgs({
     'no-orthanc': { type: 'boolean', default: false },
     'no-cstore': { type: 'boolean', default: false },
     'no-stow': { type: 'boolean', default: false },
+    database: { type: 'string', default: 'pglite' },
   },
 });
 const instances = positiveInt(values.instances, '--instances');
+if (values.database !== 'pglite' && values.database !== 'postgres') {
+  console.error(`--database must be pglite or postgres, not ${values.database}`);
+  process.exit(2);
+}
 const levels = values.concurrency.split(',').map((v) => positiveInt(v, '--concurrency'));
 const repeat = positiveInt(values.repeat, '--repeat');
 const rows = positiveInt(values.rows, '--rows');
@@ -96,6 +105,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'telerad-bench-ingest-'));
 /** @type {Array<{ name: string, child: import('node:child_process').ChildProcess, exited: Promise<unknown> }>} */
 const children = [];
 let cleanedUp = false;
+/** Stops telerad's PostgreSQL cluster (--database postgres). */
+let stopDatabase = async () => {};
 
 async function cleanup() {
   if (cleanedUp) return;
@@ -103,6 +114,7 @@ async function cleanup() {
   for (const { child } of children) killGroup(child, 'SIGTERM');
   await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 15_000).unref())]);
   for (const { child } of children) killGroup(child, 'SIGKILL');
+  await stopDatabase().catch((error) => console.error(`stopping PostgreSQL: ${error.message}`));
   rmSync(tmp, { recursive: true, force: true });
 }
 process.on('exit', () => {
@@ -224,6 +236,12 @@ async function startTelerad() {
     dicomPort: await freePort(),
     queuePrefix: 'bench',
   });
+  if (values.database === 'postgres') {
+    const { startPostgresCluster } = await import(path.join(root, 'packages/testkit/dist/postgresCluster.js'));
+    const cluster = await startPostgresCluster({ dir: path.join(tmp, 'postgres'), durable: true });
+    stopDatabase = () => cluster.stop();
+    env.DATABASE_URL = cluster.url;
+  }
   const started = startChild('telerad', process.execPath, [mainJs], { cwd: root, env });
   const base = `http://127.0.0.1:${port}`;
   await waitFor('telerad', `${base}/healthz`, {}, started);
@@ -607,7 +625,7 @@ try {
       loadBefore,
       loadAfter: loadNow(),
     },
-    telerad: { storage: 'fs (fsync per object)', database: 'pglite', peakRssMB: peakRssMb(telerad.child.pid) },
+    telerad: { storage: 'fs (fsync per object)', database: values.database, peakRssMB: peakRssMb(telerad.child.pid) },
     orthanc: orthanc && {
       version: orthanc.version,
       storage: 'fs (SyncStorageArea default: fsync per file)',

@@ -19,3 +19,5 @@ export class ConflictError extends TeleradError {}
 export class PayloadTooLargeError extends ValidationError {}
 /** The request's media type is not one this endpoint accepts. */
 export class UnsupportedMediaTypeError extends ValidationError {}
+/** None of the representations the request accepts can be produced (HTTP 406); the message says why. */
+export class NotAcceptableError extends TeleradError {}

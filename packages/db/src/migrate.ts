@@ -4,6 +4,7 @@ import { sql0002 } from './migrations/0002_intake.js';
 import { sql0003 } from './migrations/0003_roster.js';
 import { sql0004 } from './migrations/0004_hold.js';
 import { sql0005 } from './migrations/0005_previews.js';
+import { sql0006 } from './migrations/0006_dicomweb.js';
 import type { Database } from './schema.js';
 
 /** Ordered, append-only list of migrations. Never edit one that has shipped; add the next. */
@@ -13,6 +14,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
   { name: '0003_roster', sql: sql0003 },
   { name: '0004_hold', sql: sql0004 },
   { name: '0005_previews', sql: sql0005 },
+  { name: '0006_dicomweb', sql: sql0006 },
 ];
 
 /**

@@ -134,6 +134,10 @@ export interface StudyTable {
   /** When the clinic last raised the priority, and from which. */
   priority_raised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   priority_raised_from: ColumnType<Priority | null, Priority | null | undefined, Priority | null>;
+  /** Referring Physician's Name as its PN value, groups separated by `=`. */
+  referring_physician_name: Generated<string>;
+  /** Study ID (0020,0010). */
+  dicom_study_id: Generated<string>;
   /** Instances of the study whose pixel data cannot be rendered (see instance.preview_error). */
   unrenderable_count: Generated<number>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
@@ -147,6 +151,8 @@ export interface SeriesTable {
   series_number: number | null;
   series_description: Generated<string>;
   body_part: Generated<string>;
+  pps_start_date: Generated<string>;
+  pps_start_time: Generated<string>;
 }
 
 export type IntakeChannel = 'stow-rs' | 'upload' | 'c-store';
@@ -167,6 +173,7 @@ export interface InstanceTable {
   blob_key: string;
   received_via: IntakeChannel;
   created_at: CreatedAt;
+  bits_allocated: ColumnType<number | null, number | null | undefined, number | null>;
   /** Thumbnail and large preview stored next to the original (ready), not yet (pending), or never (failed). */
   preview_status: ColumnType<PreviewStatus, PreviewStatus | undefined, PreviewStatus>;
   /** Why the pixel data cannot be rendered: an ImagingError code of @telerad/imaging. */

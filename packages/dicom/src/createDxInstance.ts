@@ -18,6 +18,10 @@ export interface DxInstanceOptions {
   patientBirthDate?: string;
   accessionNumber?: string;
   studyDescription?: string;
+  /** PN with optional groups; default empty. */
+  referringPhysicianName?: string;
+  /** Study ID (0020,0010); default `1`. */
+  studyId?: string;
   /** YYYYMMDD; defaults to today (local time). */
   studyDate?: string;
   /** HHMMSS; defaults to now (local time). */
@@ -94,7 +98,8 @@ function dxDataset(
     Modality: modality,
     PresentationIntentType: 'FOR PRESENTATION',
     Manufacturer: 'telerad synthetic',
-    ReferringPhysicianName: '',
+    ReferringPhysicianName:
+      options.referringPhysicianName === undefined ? '' : [personName(options.referringPhysicianName)],
     StudyDescription: options.studyDescription ?? 'CHEST PA',
     SeriesDescription: 'PA',
     PatientName: [personName(options.patientName ?? 'Zhang^Wei=张^伟')],
@@ -106,7 +111,7 @@ function dxDataset(
     ImagerPixelSpacing: [spacing, spacing],
     StudyInstanceUID: options.studyInstanceUid ?? newUid(),
     SeriesInstanceUID: options.seriesInstanceUid ?? newUid(),
-    StudyID: '1',
+    StudyID: options.studyId ?? '1',
     SeriesNumber: String(options.seriesNumber ?? 1),
     InstanceNumber: String(options.instanceNumber ?? 1),
     PatientOrientation: ['L', 'F'], // PA chest as displayed: rows run to the patient's left, columns to the feet

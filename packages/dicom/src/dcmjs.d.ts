@@ -9,8 +9,19 @@ declare module 'dcmjs' {
     write(options?: { allowInvalidVRLength?: boolean }): ArrayBuffer;
   }
 
+  interface DictionaryEntry {
+    tag: string;
+    vr: string;
+    vm: string;
+    name: string;
+  }
+
   const DicomMetaDictionary: {
     denaturalizeDataset(dataset: Record<string, unknown>): DenaturalizedDataset;
+    /** Keyed by `(gggg,eeee)`. */
+    dictionary: Record<string, DictionaryEntry | undefined>;
+    /** Keyed by keyword. */
+    nameMap: Record<string, DictionaryEntry | undefined>;
   };
 
   export const data: {

@@ -7,6 +7,7 @@ export const dicomTag = {
   StudyTime: { tag: 'x00080030', label: 'Study Time (0008,0030)' },
   AccessionNumber: { tag: 'x00080050', label: 'Accession Number (0008,0050)' },
   Modality: { tag: 'x00080060', label: 'Modality (0008,0060)' },
+  ReferringPhysicianName: { tag: 'x00080090', label: "Referring Physician's Name (0008,0090)" },
   StudyDescription: { tag: 'x00081030', label: 'Study Description (0008,1030)' },
   SeriesDescription: { tag: 'x0008103e', label: 'Series Description (0008,103E)' },
   PatientName: { tag: 'x00100010', label: "Patient's Name (0010,0010)" },
@@ -16,6 +17,7 @@ export const dicomTag = {
   BodyPartExamined: { tag: 'x00180015', label: 'Body Part Examined (0018,0015)' },
   StudyInstanceUID: { tag: 'x0020000d', label: 'Study Instance UID (0020,000D)' },
   SeriesInstanceUID: { tag: 'x0020000e', label: 'Series Instance UID (0020,000E)' },
+  StudyID: { tag: 'x00200010', label: 'Study ID (0020,0010)' },
   SeriesNumber: { tag: 'x00200011', label: 'Series Number (0020,0011)' },
   InstanceNumber: { tag: 'x00200013', label: 'Instance Number (0020,0013)' },
   SamplesPerPixel: { tag: 'x00280002', label: 'Samples per Pixel (0028,0002)' },
@@ -24,6 +26,14 @@ export const dicomTag = {
   Rows: { tag: 'x00280010', label: 'Rows (0028,0010)' },
   Columns: { tag: 'x00280011', label: 'Columns (0028,0011)' },
   BitsAllocated: { tag: 'x00280100', label: 'Bits Allocated (0028,0100)' },
+  PerformedProcedureStepStartDate: {
+    tag: 'x00400244',
+    label: 'Performed Procedure Step Start Date (0040,0244)',
+  },
+  PerformedProcedureStepStartTime: {
+    tag: 'x00400245',
+    label: 'Performed Procedure Step Start Time (0040,0245)',
+  },
   PixelData: { tag: 'x7fe00010', label: 'Pixel Data (7FE0,0010)' },
   TransferSyntaxUID: { tag: 'x00020010', label: 'Transfer Syntax UID (0002,0010)' },
 } as const;

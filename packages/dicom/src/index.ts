@@ -8,6 +8,7 @@ export {
 } from './createDxInstance.js';
 export { DicomParseError, type DicomParseReason } from './DicomParseError.js';
 export { decodeDicomText } from './decodeDicomText.js';
+export { type DicomAttribute, lookupAttribute, vrOfTag } from './lookupAttribute.js';
 export { newUid } from './newUid.js';
 export { type InstanceMeta, type ParseInstanceOptions, parseInstance } from './parseInstance.js';
 export {

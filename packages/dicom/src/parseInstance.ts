@@ -35,7 +35,13 @@ export interface InstanceMeta {
   studyTime: string;
   accessionNumber: string;
   studyDescription: string;
+  /** Referring Physician's Name with its groups, like patientName. */
+  referringPhysicianName: PersonName;
+  /** Study ID (0020,0010), the department's own short identifier. */
+  studyId: string;
   seriesDescription: string;
+  performedProcedureStepStartDate: string;
+  performedProcedureStepStartTime: string;
   seriesNumber: number | null;
   instanceNumber: number | null;
   bodyPartExamined: string;
@@ -70,7 +76,15 @@ export interface ParseInstanceOptions {
   readAt?: (position: number, length: number) => Uint8Array;
 }
 
-const textFields = ['PatientName', 'PatientID', 'AccessionNumber', 'StudyDescription', 'SeriesDescription'] as const;
+const textFields = [
+  'PatientName',
+  'PatientID',
+  'AccessionNumber',
+  'StudyDescription',
+  'SeriesDescription',
+  'ReferringPhysicianName',
+  'StudyID',
+] as const;
 type TextField = (typeof textFields)[number];
 
 /**
@@ -134,7 +148,11 @@ export function parseInstance(bytes: Uint8Array, options: ParseInstanceOptions =
     studyTime: ascii(dicomTag.StudyTime.tag),
     accessionNumber: text.values.AccessionNumber,
     studyDescription: text.values.StudyDescription,
+    referringPhysicianName: parsePersonName(text.values.ReferringPhysicianName),
+    studyId: text.values.StudyID,
     seriesDescription: text.values.SeriesDescription,
+    performedProcedureStepStartDate: ascii(dicomTag.PerformedProcedureStepStartDate.tag),
+    performedProcedureStepStartTime: ascii(dicomTag.PerformedProcedureStepStartTime.tag),
     seriesNumber: readIntegerString(dataSet, dicomTag.SeriesNumber.tag),
     instanceNumber: readIntegerString(dataSet, dicomTag.InstanceNumber.tag),
     bodyPartExamined: ascii(dicomTag.BodyPartExamined.tag),

@@ -40,7 +40,15 @@ export function findPostgresBin(): { binDir: string; version: string } | null {
  * 127.0.0.1 at a free port and on a socket of its own (so it never meets the machine's own server),
  * with fsync off because nothing in it needs to survive a crash.
  */
-export async function startPostgresCluster(options: { dir: string }): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: {
+  dir: string;
+  /**
+   * Keep fsync and full-page writes on (commits still do not wait for the disk: synchronous_commit
+   * off survives a crash of the server, not a power loss) — for benchmarks that compare with peers
+   * doing the same disk work. Tests leave it off.
+   */
+  durable?: boolean;
+}): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   if (bin === null) {
     throw new Error(
@@ -64,7 +72,7 @@ export async function startPostgresCluster(options: { dir: string }): Promise<Po
     '--locale=C',
     '--no-sync',
   ]);
-  const port = await startServer(runner, dataDir, logFile, socketDir);
+  const port = await startServer(runner, dataDir, logFile, socketDir, options.durable ?? false);
 
   // The cluster must not outlive the test run, even when the runner dies before its teardown.
   const stopNow = () => runner.runSync('pg_ctl', ['-D', dataDir, '-m', 'immediate', 'stop']);
@@ -95,16 +103,21 @@ export async function removeStaleCluster(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-async function startServer(runner: PgRunner, dataDir: string, logFile: string, socketDir: string): Promise<number> {
+async function startServer(
+  runner: PgRunner,
+  dataDir: string,
+  logFile: string,
+  socketDir: string,
+  durable: boolean,
+): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const settings = [
       `-p ${port}`,
       `-k ${shellQuote(socketDir)}`,
       '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
+      ...(durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
       '-c synchronous_commit=off',
-      '-c full_page_writes=off',
       // Every test file opens a pool of its own, and several files run at once.
       '-c max_connections=300',
     ].join(' ');

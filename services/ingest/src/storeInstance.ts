@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type Priority, ValidationError } from '@telerad/core';
 import { type IntakeChannel, recordAudit } from '@telerad/db';
-import { type InstanceMeta, type ParseInstanceOptions, parseInstance, parseInstanceFile } from '@telerad/dicom';
+import {
+  type InstanceMeta,
+  type ParseInstanceOptions,
+  type PersonName,
+  parseInstance,
+  parseInstanceFile,
+} from '@telerad/dicom';
 import { enqueueRender, publishStudyEvent, scheduleStableCheck } from '@telerad/queue';
 import { resumeStudy } from '@telerad/router';
 import type { Runtime } from '@telerad/runtime';
@@ -118,6 +124,8 @@ export async function storeInstance(
         study_date: meta.studyDate,
         study_time: meta.studyTime,
         study_description: meta.studyDescription,
+        referring_physician_name: personNameValue(meta.referringPhysicianName),
+        dicom_study_id: meta.studyId,
         modalities: meta.modality,
         received_at: now,
         last_instance_at: now,
@@ -147,6 +155,8 @@ export async function storeInstance(
         series_number: meta.seriesNumber,
         series_description: meta.seriesDescription,
         body_part: meta.bodyPartExamined,
+        pps_start_date: meta.performedProcedureStepStartDate,
+        pps_start_time: meta.performedProcedureStepStartTime,
       })
       .onConflict((oc) =>
         oc
@@ -174,6 +184,7 @@ export async function storeInstance(
         rows: meta.rows,
         columns: meta.columns,
         number_of_frames: meta.numberOfFrames,
+        bits_allocated: meta.bitsAllocated,
         size_bytes: sizeBytes,
         sha256,
         blob_key: key,
@@ -270,6 +281,10 @@ export async function storeInstance(
     duplicate: false,
   };
 }
+
+/** A PN value again from its groups, without empty trailing groups. */
+const personNameValue = (name: PersonName) =>
+  [name.alphabetic, name.ideographic, name.phonetic].join('=').replace(/=+$/, '');
 
 /**
  * Asks for the instance's thumbnail and large preview. The instance is already stored and indexed, so

@@ -10,7 +10,7 @@ import { studyRoutes } from './api/studyRoutes.js';
 import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
-import { qidoStudies } from './dicomweb/qidoStudies.js';
+import { qidoRoutes } from './dicomweb/qidoRoutes.js';
 import { errorHandler } from './httpErrors.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
@@ -62,7 +62,7 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   const dicomweb = express.Router();
   dicomweb.use(authenticate(deps.db));
   dicomweb.use(createStowRouter(deps));
-  dicomweb.use(qidoStudies(deps));
+  dicomweb.use(qidoRoutes(deps));
   app.use('/dicomweb', dicomweb);
 
   const uiDir = options.uiDir ?? UI_DIR;

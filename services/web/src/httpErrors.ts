@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
   TeleradError,
@@ -28,6 +29,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof UnauthenticatedError) return make(401, 'unauthenticated', error.message);
   if (error instanceof ForbiddenError) return make(403, 'forbidden', error.message);
   if (error instanceof NotFoundError) return make(404, 'not-found', error.message);
+  if (error instanceof NotAcceptableError) return make(406, 'not-acceptable', error.message);
   if (error instanceof ConflictError) return make(409, 'conflict', error.message);
   if (error instanceof TeleradError) return make(500, 'internal', error.message);
   // express.json() reports bad bodies as errors with a status and a type.

@@ -142,10 +142,12 @@ describe('tenancy and bad input', () => {
       .expect(400);
     expect(wrongType.body.error.message).toMatch(/critical/);
     await request(app).get('/api/studies/not-a-uuid').set('authorization', `Bearer ${rad1}`).expect(400);
-    await request(app)
+    // priority belongs to STOW-RS; to QIDO-RS it is an unknown key, refused rather than silently ignored.
+    const qidoPriority = await request(app)
       .get('/dicomweb/studies?priority=urgent')
       .set('authorization', 'Bearer demo-token-clinic-a')
-      .expect(200);
+      .expect(400);
+    expect(qidoPriority.body.error.message).toMatch(/unknown query key "priority"/);
     const badPriority = await stow('demo-token-clinic-a', [createDxInstance()], '?priority=urgent');
     expect(badPriority.status).toBe(400);
     expect(badPriority.body.error.message).toMatch(/priority must be emergency, outpatient or inpatient/);
