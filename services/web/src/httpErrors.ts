@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  MoreUrgentStudyError,
   NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
@@ -30,6 +31,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof ForbiddenError) return make(403, 'forbidden', error.message);
   if (error instanceof NotFoundError) return make(404, 'not-found', error.message);
   if (error instanceof NotAcceptableError) return make(406, 'not-acceptable', error.message);
+  if (error instanceof MoreUrgentStudyError) return make(409, 'more-urgent-study', error.message);
   if (error instanceof ConflictError) return make(409, 'conflict', error.message);
   if (error instanceof TeleradError) return make(500, 'internal', error.message);
   // express.json() reports bad bodies as errors with a status and a type.

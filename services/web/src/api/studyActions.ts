@@ -6,6 +6,7 @@ import type { Runtime } from '@telerad/runtime';
 import { sql, type Transaction } from 'kysely';
 import { loadStudyForUpdate } from './loadStudyForUpdate.js';
 import { radiologistOf } from './tenancy.js';
+import { assertMayOpen } from './worklistPlan.js';
 
 type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
 
@@ -36,6 +37,7 @@ export async function claimStudy(deps: Deps, principal: Principal, studyId: stri
     if (study.status === 'reading') throw new ConflictError('another radiologist is already reading this study');
     const status = nextStudyStatus(study.status, 'claim');
     const now = new Date();
+    await assertMayOpen(trx, me, study, now.getTime());
     await trx
       .updateTable('study')
       .set({

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
 import { claimStudy, fetchStudy, submitStudy } from '../api/endpoints';
 import type { StudyDetail } from '../api/types';
 import { homePathFor, useAuth } from '../auth/AuthContext';
@@ -114,7 +115,8 @@ function ReportPanel({ detail, onChanged }: { detail: StudyDetail; onChanged: ()
       await action();
       onChanged();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      if (e instanceof ApiError && e.code === 'more-urgent-study') setError(t('detail.moreUrgentFirst'));
+      else setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchWorklist } from '../api/endpoints';
-import { PRIORITIES, type StudySummary } from '../api/types';
+import { PRIORITIES } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Countdown } from '../components/Countdown';
 import { Notice } from '../components/Notice';
@@ -24,13 +24,6 @@ async function loadWorklist(signal: AbortSignal) {
   return list;
 }
 
-/** Soonest deadline first, as the server sends it; kept here too so a re-render never reorders wrongly. */
-function byDeadline(a: StudySummary, b: StudySummary): number {
-  const da = a.deadlineAt ? Date.parse(a.deadlineAt) : Number.POSITIVE_INFINITY;
-  const db = b.deadlineAt ? Date.parse(b.deadlineAt) : Number.POSITIVE_INFINITY;
-  return da - db;
-}
-
 /** Arrow keys move between rows, Enter opens: a reader can work the list without the mouse. */
 function onRowKey(event: KeyboardEvent<HTMLTableRowElement>, id: string) {
   const row = event.currentTarget;
@@ -46,7 +39,8 @@ export function WorklistPage() {
   const { user } = useAuth();
   const now = useServerNow();
   const polled = usePolling(loadWorklist, REFRESH_MS);
-  const items = [...(polled.data?.items ?? [])].sort(byDeadline);
+  // In reading order as the server sends it (docs/routing.md): the study open, then the queue.
+  const items = polled.data?.items ?? [];
   const language = i18n.language;
   return (
     <main className="page">
