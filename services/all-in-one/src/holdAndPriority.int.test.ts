@@ -84,6 +84,13 @@ describe('hold, resume and priority raise', () => {
     return Object.fromEntries(rows.map((r) => [r.username, r.id])) as Record<string, string>;
   };
 
+  const closeOpenStudies = () =>
+    db()
+      .updateTable('study')
+      .set({ status: 'signed', signed_at: new Date() })
+      .where('status', 'in', ['ready', 'assigned', 'reading'])
+      .execute();
+
   async function readyStudy(priority: 'emergency' | 'outpatient' | 'inpatient', clinic = 'clinic-a') {
     const c = await db()
       .selectFrom('clinic')
@@ -291,10 +298,11 @@ describe('hold, resume and priority raise', () => {
   });
 
   test('a raise on an opened study changes the deadline but leaves it with its reader', async () => {
+    await closeOpenStudies();
     const id = await readyStudy('inpatient');
     const s = await study(id);
     const reader = await login(s.username ?? '');
-    await post(`/api/studies/${id}/claim`, reader, {});
+    expect((await post(`/api/studies/${id}/claim`, reader, {})).status).toBe(200);
     const raised = await post(`/api/studies/${id}/priority`, 'demo-token-clinic-a', { priority: 'outpatient' });
     expect(raised.status).toBe(200);
     expect(raised.json.study).toMatchObject({ priority: 'outpatient', assignedTo: s.username, status: 'reading' });
