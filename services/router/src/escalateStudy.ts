@@ -21,7 +21,7 @@ export type EscalationOutcome =
 export async function escalateStudy(deps: RouterDeps, studyId: string): Promise<EscalationOutcome> {
   const result = await deps.db.db.transaction().execute(async (trx) => {
     const study = await trx.selectFrom('study').selectAll().where('id', '=', studyId).forUpdate().executeTakeFirst();
-    if (study === undefined || !isOpenForReading(study.status)) return null;
+    if (study === undefined || !isOpenForReading(study.status) || study.held_at !== null) return null;
     const assignee =
       study.assigned_to === null
         ? null

@@ -52,7 +52,12 @@ export async function reassignStudy(
       .where('id', '=', studyId)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    if (study.status !== 'assigned' || study.claimed_at !== null || study.assigned_to !== options.from) {
+    if (
+      study.status !== 'assigned' ||
+      study.claimed_at !== null ||
+      study.assigned_to !== options.from ||
+      study.held_at !== null
+    ) {
       return { outcome: { kind: 'skipped' } as const };
     }
     const now = new Date();

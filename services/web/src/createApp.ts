@@ -15,7 +15,10 @@ import { errorHandler } from './httpErrors.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
 
-export type WebDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'readingMinutes'>;
+export type WebDeps = Pick<
+  Runtime,
+  'db' | 'store' | 'queues' | 'redis' | 'newRedis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'
+>;
 
 /** The built browser app, next to this package's dist/ (services/web/dist-ui). */
 const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist-ui');

@@ -56,6 +56,24 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
     .where('study_id', '=', studyId)
     .orderBy('created_at')
     .execute();
+  const holds = await db.db
+    .selectFrom('study_hold as h')
+    .innerJoin('app_user as u', 'u.id', 'h.held_by')
+    .select([
+      'h.held_at',
+      'h.reason',
+      'h.answer',
+      'h.answered_by',
+      'h.resumed_via',
+      'h.resumed_at',
+      'h.paused_ms',
+      'u.username',
+      'u.name_zh',
+      'u.name_en',
+    ])
+    .where('h.study_id', '=', studyId)
+    .orderBy('h.held_at')
+    .execute();
   return {
     study: {
       ...toStudySummary(row),
@@ -87,6 +105,17 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
             signedAt: iso(report.signed_at),
             updatedAt: report.updated_at.toISOString(),
           },
+    /** Every question the radiologist asked the clinic, oldest first, with the answer. */
+    holds: holds.map((h) => ({
+      heldAt: h.held_at.toISOString(),
+      reason: h.reason,
+      by: { username: h.username, name: { zh: h.name_zh, en: h.name_en } },
+      answer: h.answer,
+      answeredBy: h.answered_by,
+      resumedVia: h.resumed_via,
+      resumedAt: iso(h.resumed_at),
+      pausedMinutes: h.paused_ms === null ? null : Math.round(Number(h.paused_ms) / 6_000) / 10,
+    })),
     deliveries: deliveries.map((d) => ({
       channel: d.channel,
       target: d.target,
