@@ -21,7 +21,7 @@ import { rosterRoutes } from './roster/rosterRoutes.js';
 
 export type WebDeps = Pick<
   Runtime,
-  'db' | 'store' | 'queues' | 'redis' | 'newRedis' | 'logger' | 'metrics' | 'config' | 'slaPolicy'
+  'db' | 'store' | 'queues' | 'redis' | 'newRedis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'
 >;
 
 /** The built browser app, next to this package's dist/ (services/web/dist-ui). */
