@@ -4,13 +4,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { principalOf } from '../auth/authenticate.js';
 import { parseBody } from '../parseBody.js';
+import { holdAction, holdBody, priorityAction, priorityBody, resumeAction, resumeBody } from './clinicalActions.js';
 import { claimStudy, releaseStudy, saveDraft, signReport, submitStudy } from './studyActions.js';
 import { loadStudyDetail } from './studyDetail.js';
 import { nameSearchCondition, selectStudySummaries, toStudySummary } from './studyQueries.js';
 import { radiologistOf, requireRole } from './tenancy.js';
 import { planWorklist } from './worklistPlan.js';
 
-type Deps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config'>;
+type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'>;
 
 const reportBody = z
   .object({
@@ -38,7 +39,7 @@ export function studyRoutes(deps: Deps): Router {
   router.get('/worklist', async (_req, res) => {
     const me = radiologistOf(principalOf(res));
     const now = Date.now();
-    const plan = await planWorklist(deps.db.db, me, now);
+    const plan = await planWorklist(deps.db.db, me, now, deps.readingMinutes);
     const rows = await selectStudySummaries(deps.db)
       .where('s.status', 'in', ['ready', 'assigned', 'reading'])
       // Mine (an escalated study of another hospital included), my hospital's unassigned, and the
@@ -108,6 +109,22 @@ export function studyRoutes(deps: Deps): Router {
   });
   router.post('/studies/:id/report/sign', async (req, res) => {
     await signReport(deps, principalOf(res), req.params.id);
+    await withStudy(res, req.params.id);
+  });
+
+  router.post('/studies/:id/hold', async (req, res) => {
+    const { reason } = parseBody(holdBody, req.body);
+    await holdAction(deps, principalOf(res), req.params.id, reason);
+    await withStudy(res, req.params.id);
+  });
+  router.post('/studies/:id/resume', async (req, res) => {
+    const { answer } = parseBody(resumeBody, req.body);
+    await resumeAction(deps, principalOf(res), req.params.id, answer);
+    await withStudy(res, req.params.id);
+  });
+  router.post('/studies/:id/priority', async (req, res) => {
+    const { priority } = parseBody(priorityBody, req.body);
+    await priorityAction(deps, principalOf(res), req.params.id, priority);
     await withStudy(res, req.params.id);
   });
 
