@@ -11,6 +11,8 @@ import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
+import { eventStreamRoute, eventTicketRoute } from './events/eventsRoutes.js';
+import { createStudyEventHub, type StudyEventHub } from './events/studyEventHub.js';
 import { errorHandler } from './httpErrors.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
@@ -24,7 +26,11 @@ export type WebDeps = Pick<
 const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist-ui');
 
 /** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
-export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Express {
+export function createApp(
+  deps: WebDeps,
+  options: { uiDir?: string; events?: StudyEventHub; heartbeatMs?: number } = {},
+): Express {
+  const events = options.events ?? createStudyEventHub(deps);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -40,7 +46,12 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
+  // The event stream authenticates itself: a header, or a one-use ticket for EventSource.
+  api.use(
+    eventStreamRoute(deps, events, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  );
   api.use(authenticate(deps.db));
+  api.use(eventTicketRoute(deps));
   api.use('/uploads', createTusRouter(deps, { uploadDir: path.join(deps.config.dataDir, 'uploads') }));
   api.get('/me', async (_req, res) => {
     const principal = principalOf(res);
