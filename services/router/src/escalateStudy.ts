@@ -4,7 +4,6 @@ import { publishStudyEvent } from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 import { loadRoster } from './loadRoster.js';
-import { READING_MINUTES } from './loadRoutingRoster.js';
 import { studyNeeds } from './studyNeeds.js';
 
 export type EscalationOutcome =
@@ -69,7 +68,12 @@ export async function escalateStudy(deps: RouterDeps, studyId: string): Promise<
     const refusals: string[] = [];
     for (const fallback of fallbacks) {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`route:${fallback.id}`}))`.execute(trx);
-      const { entries, residentsMaySign } = await loadRoster(trx, { hospitalIds: [fallback.id] }, now.getTime());
+      const { entries, residentsMaySign } = await loadRoster(
+        trx,
+        { hospitalIds: [fallback.id] },
+        now.getTime(),
+        deps.readingMinutes,
+      );
       const decision = routeWithRoster(
         DEFAULT_ROUTING_POLICY,
         {
@@ -83,7 +87,7 @@ export async function escalateStudy(deps: RouterDeps, studyId: string): Promise<
         entries,
         now.getTime(),
         { hospitalIds: [fallback.id], residentsMaySign },
-        { readingMinutes: READING_MINUTES },
+        { readingMinutes: deps.readingMinutes },
       );
       if (decision.assignee === null) {
         refusals.push(`${fallback.code}: ${decision.reason}`);

@@ -4,7 +4,6 @@ import { publishStudyEvent, scheduleSlaTimers } from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 import { loadRoster } from './loadRoster.js';
-import { READING_MINUTES } from './loadRoutingRoster.js';
 import { studyNeeds } from './studyNeeds.js';
 
 export type RouteOutcome =
@@ -37,7 +36,12 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
     const deadlines = computeDeadline(readyAt, study.priority, deps.slaPolicy);
     const now = new Date();
     // The roster (duty, shift, title, qualification, cap; presence preferred) says who may take it.
-    const { entries, residentsMaySign } = await loadRoster(trx, { hospitalIds: [study.hospital_id] }, now.getTime());
+    const { entries, residentsMaySign } = await loadRoster(
+      trx,
+      { hospitalIds: [study.hospital_id] },
+      now.getTime(),
+      deps.readingMinutes,
+    );
     const decision = routeWithRoster(
       DEFAULT_ROUTING_POLICY,
       {
@@ -51,7 +55,7 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
       entries,
       now.getTime(),
       { hospitalIds: [study.hospital_id], residentsMaySign },
-      { readingMinutes: READING_MINUTES },
+      { readingMinutes: deps.readingMinutes },
     );
     const roster = entries.map((e) => e.routing);
     const base = {

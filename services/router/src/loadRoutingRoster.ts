@@ -1,6 +1,7 @@
 import {
   PLAIN_FILM_READING_MINUTES,
   type Priority,
+  type ReadingTimes,
   type RoutingRadiologist,
   readingTimeOfModalities,
 } from '@telerad/core';
@@ -61,6 +62,6 @@ export async function loadRoutingRoster(
 }
 
 /** The first modality of a study's "DX\\CR" list decides its expected reading time. */
-export function minutesOf(modalities: string): { mean: number; sd: number } {
-  return readingTimeOfModalities(modalities);
+export function minutesOf(modalities: string, times: ReadingTimes = READING_MINUTES): { mean: number; sd: number } {
+  return readingTimeOfModalities(modalities, times);
 }

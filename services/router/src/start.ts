@@ -24,7 +24,7 @@ export interface RouterService {
 
 export type RouterStartDeps = Pick<
   Runtime,
-  'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'newRedis'
+  'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes' | 'newRedis'
 >;
 
 /** The router: study readiness, assignment and SLA timers. Any number of copies may run at once. */

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '@telerad/core';
+import { createImagingPool } from '@telerad/imaging';
 import { createStowRouter, createTusRouter } from '@telerad/ingest';
+import type { Renderer } from '@telerad/previews';
 import { checkHealth, type Runtime } from '@telerad/runtime';
 import express, { type Express } from 'express';
 import { slaRoutes } from './api/slaRoutes.js';
@@ -11,6 +13,8 @@ import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
+import { renderedRoutes } from './dicomweb/renderedRoutes.js';
+import { RenderService } from './dicomweb/renderService.js';
 import { eventStreamRoute, eventTicketRoute } from './events/eventsRoutes.js';
 import { createStudyEventHub, type StudyEventHub } from './events/studyEventHub.js';
 import { errorHandler } from './httpErrors.js';
@@ -19,19 +23,44 @@ import { rosterRoutes } from './roster/rosterRoutes.js';
 
 export type WebDeps = Pick<
   Runtime,
-  'db' | 'store' | 'queues' | 'redis' | 'newRedis' | 'logger' | 'metrics' | 'config' | 'slaPolicy'
+  'db' | 'store' | 'queues' | 'redis' | 'newRedis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'
 >;
 
 /** The built browser app, next to this package's dist/ (services/web/dist-ui). */
 const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist-ui');
 
+export interface AppOptions {
+  uiDir?: string;
+  /**
+   * The imaging worker pool for rendered and thumbnail requests. Without one, the app opens its own at
+   * the first render; `closeApp` closes it.
+   */
+  imaging?: Renderer;
+  /** Live study events of this process (one Redis subscription); without one, the app makes its own. */
+  events?: StudyEventHub;
+  /** Event stream heartbeat interval (tests shorten it). */
+  heartbeatMs?: number;
+}
+
 /** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
-export function createApp(
-  deps: WebDeps,
-  options: { uiDir?: string; events?: StudyEventHub; heartbeatMs?: number } = {},
-): Express {
+export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   const events = options.events ?? createStudyEventHub(deps);
   const app = express();
+  let ownPool: ReturnType<typeof createImagingPool> | undefined;
+  let renderService: RenderService | undefined;
+  const imaging = () => {
+    if (options.imaging !== undefined) return options.imaging;
+    ownPool ??= createImagingPool();
+    return ownPool;
+  };
+  const renderer = () => {
+    renderService ??= new RenderService(deps.store, imaging);
+    return renderService;
+  };
+  app.locals.closeImaging = async () => {
+    await ownPool?.close();
+    ownPool = undefined;
+  };
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
@@ -72,6 +101,7 @@ export function createApp(
 
   const dicomweb = express.Router();
   dicomweb.use(authenticate(deps.db));
+  dicomweb.use(renderedRoutes({ db: deps.db, renderer }));
   dicomweb.use(createStowRouter(deps));
   dicomweb.use(qidoRoutes(deps));
   app.use('/dicomweb', dicomweb);
@@ -86,4 +116,9 @@ export function createApp(
 
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** Closes what the app opened for itself (its imaging pool, if it opened one). */
+export async function closeApp(app: Express): Promise<void> {
+  await (app.locals.closeImaging as (() => Promise<void>) | undefined)?.();
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type WebDeps } from './createApp.js';
+import type { Renderer } from '@telerad/previews';
+import { closeApp, createApp, type WebDeps } from './createApp.js';
 import { createStudyEventHub } from './events/studyEventHub.js';
 
 export interface WebService {
@@ -12,11 +13,12 @@ export interface WebService {
 /** Serves the app on `port` (0 picks a free one). */
 export async function start(
   deps: WebDeps,
-  options: { port?: number; host?: string; heartbeatMs?: number } = {},
+  options: { port?: number; host?: string; imaging?: Renderer; heartbeatMs?: number } = {},
 ): Promise<WebService> {
   const events = createStudyEventHub(deps);
   const app = createApp(deps, {
     events,
+    ...(options.imaging === undefined ? {} : { imaging: options.imaging }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
   });
   const server: Server = await new Promise((resolve, reject) => {
@@ -36,6 +38,7 @@ export async function start(
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await closeApp(app);
       await events.close();
     },
   };

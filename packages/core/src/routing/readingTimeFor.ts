@@ -1,4 +1,4 @@
-import type { QueuedStudy, ReadingTime, RoutableStudy, RouteOptions } from './types.js';
+import type { QueuedStudy, ReadingTime, ReadingTimes, RoutableStudy, RouteOptions } from './types.js';
 
 const FALLBACK: ReadingTime = { mean: 10, sd: 5 };
 
@@ -9,9 +9,12 @@ export const PLAIN_FILM_READING_MINUTES = {
 } as const satisfies Record<string, ReadingTime>;
 
 /** Expected reading time of a study from its modalities ("DX\\CR": the first decides), plain-film defaults. */
-export function readingTimeOfModalities(modalities: string): ReadingTime {
+export function readingTimeOfModalities(
+  modalities: string,
+  times: ReadingTimes = PLAIN_FILM_READING_MINUTES,
+): ReadingTime {
   const first = modalities.split('\\')[0] ?? '';
-  return (PLAIN_FILM_READING_MINUTES as Record<string, ReadingTime>)[first] ?? FALLBACK;
+  return times[first] ?? FALLBACK;
 }
 
 /** Expected reading time of a modality, or the fallback when the region gives none for it. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { assertStudyId } from './loadStudyForUpdate.js';
 import { assertCanSee, radiologistOf } from './tenancy.js';
 
-type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy'>;
+type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'>;
 
 export const holdBody = z
   .object({ reason: z.string().trim().min(1, 'say what the clinic should send').max(2000) })

@@ -8,7 +8,7 @@ import { loadStudyForUpdate } from './loadStudyForUpdate.js';
 import { radiologistOf } from './tenancy.js';
 import { assertMayOpen } from './worklistPlan.js';
 
-type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
+type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'readingMinutes'>;
 
 /** The clinic says the study is complete: the SLA clock starts now and the router takes it. */
 export async function submitStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
@@ -37,7 +37,7 @@ export async function claimStudy(deps: Deps, principal: Principal, studyId: stri
     if (study.status === 'reading') throw new ConflictError('another radiologist is already reading this study');
     const status = nextStudyStatus(study.status, 'claim');
     const now = new Date();
-    await assertMayOpen(trx, me, study, now.getTime());
+    await assertMayOpen(trx, me, study, now.getTime(), deps.readingMinutes);
     await trx
       .updateTable('study')
       .set({

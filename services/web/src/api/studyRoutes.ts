@@ -11,7 +11,7 @@ import { nameSearchCondition, selectStudySummaries, toStudySummary } from './stu
 import { radiologistOf, requireRole } from './tenancy.js';
 import { planWorklist } from './worklistPlan.js';
 
-type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy'>;
+type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'>;
 
 const reportBody = z
   .object({
@@ -39,7 +39,7 @@ export function studyRoutes(deps: Deps): Router {
   router.get('/worklist', async (_req, res) => {
     const me = radiologistOf(principalOf(res));
     const now = Date.now();
-    const plan = await planWorklist(deps.db.db, me, now);
+    const plan = await planWorklist(deps.db.db, me, now, deps.readingMinutes);
     const rows = await selectStudySummaries(deps.db)
       .where('s.status', 'in', ['ready', 'assigned', 'reading'])
       // Mine (an escalated study of another hospital included), my hospital's unassigned, and the

@@ -4,6 +4,7 @@ import {
   mayOpen,
   type Priority,
   type QueuedStudy,
+  type ReadingTimes,
   readingSequence,
   readingTimeOfModalities,
 } from '@telerad/core';
@@ -30,6 +31,7 @@ export async function planWorklist(
   db: Db,
   me: { userId: string; hospitalId: string },
   now: number,
+  readingMinutes: ReadingTimes,
 ): Promise<WorklistPlan> {
   const open = await db
     .selectFrom('study')
@@ -51,7 +53,7 @@ export async function planWorklist(
     const reader = readers.get(id) ?? { id, queue: [] };
     readers.set(id, reader);
     if (s.status === 'reading') reader.reading = { studyId: s.id, priority: s.priority as Priority };
-    else reader.queue.push(toQueued(s, now));
+    else reader.queue.push(toQueued(s, now, readingMinutes));
   }
   const mine = readers.get(me.userId) ?? { id: me.userId, queue: [] };
   const qualified = user?.modalities ?? null;
@@ -74,11 +76,12 @@ export async function assertMayOpen(
   me: { userId: string; hospitalId: string },
   study: { id: string; priority: string; deadline_at: Date | null; modalities: string },
   now: number,
+  readingMinutes: ReadingTimes,
 ): Promise<void> {
-  const plan = await planWorklist(db, me, now);
+  const plan = await planWorklist(db, me, now, readingMinutes);
   const queue = plan.sequence.some((q) => q.studyId === study.id)
     ? plan.sequence
-    : [...plan.sequence, toQueued(study, now)];
+    : [...plan.sequence, toQueued(study, now, readingMinutes)];
   if (mayOpen(queue, study.id, now)) return;
   throw new MoreUrgentStudyError('a more urgent study is waiting in your worklist: open it first');
 }
@@ -86,8 +89,9 @@ export async function assertMayOpen(
 function toQueued(
   s: { id: string; priority: string; deadline_at: Date | null; modalities: string },
   now: number,
+  readingMinutes: ReadingTimes,
 ): QueuedStudy {
-  const time = readingTimeOfModalities(s.modalities);
+  const time = readingTimeOfModalities(s.modalities, readingMinutes);
   return {
     studyId: s.id,
     priority: s.priority as Priority,
