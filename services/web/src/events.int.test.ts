@@ -185,7 +185,7 @@ describe('server-sent study events across two web processes', () => {
     expect(clinicB.of(study.id)).toEqual([]);
     expect(Object.keys(mine.of(study.id)[0] ?? {}).sort()).toEqual(['at', 'fromYou', 'studyId', 'toYou', 'type']);
     // Heartbeats keep the idle streams open.
-    expect(rad3.comments).toBeGreaterThan(0);
+    await expect.poll(() => rad3.comments, { timeout: 3000 }).toBeGreaterThan(0);
   });
 
   test('a browser opens the stream with a one-use ticket from the other process; no credentials, no stream', async () => {
