@@ -11,6 +11,7 @@ import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
+import { wadoRoutes } from './dicomweb/wadoRoutes.js';
 import { errorHandler } from './httpErrors.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
@@ -60,6 +61,7 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   dicomweb.use(authenticate(deps.db));
   dicomweb.use(createStowRouter(deps));
   dicomweb.use(qidoRoutes(deps));
+  dicomweb.use(wadoRoutes(deps));
   app.use('/dicomweb', dicomweb);
 
   const uiDir = options.uiDir ?? UI_DIR;
