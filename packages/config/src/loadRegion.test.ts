@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { loadRegion, parseRegion, slaPolicyOf } from './loadRegion.js';
+import { loadRegion, parseRegion, readingTimesOf, slaPolicyOf } from './loadRegion.js';
 
 const demoFile = path.resolve(import.meta.dirname, '../../../fixtures/region.demo.yaml');
 
@@ -39,6 +39,19 @@ describe('the demo region', () => {
     expect(policy.emergency).toEqual({ targetMs: 30 * 60_000, limitMs: 30 * 60_000, warnAt: 0.75 });
     expect(policy.outpatient.limitMs).toBe(60 * 60_000);
     expect(policy.inpatient).toMatchObject({ targetMs: 60 * 60_000, limitMs: 120 * 60_000 });
+  });
+
+  test('reading times: plain-film defaults, and a region’s own in any duration', () => {
+    expect(readingTimesOf(region)).toEqual({ DX: { mean: 6, sd: 3 }, CR: { mean: 7, sd: 3.5 } });
+    const raw = parse(readFileSync(demoFile, 'utf8'));
+    raw.readingTimes = { DX: { mean: '6s', sd: '3s' }, MG: { mean: '12m', sd: '4m' } };
+    expect(readingTimesOf(parseRegion(raw))).toEqual({
+      DX: { mean: 0.1, sd: 0.05 },
+      CR: { mean: 7, sd: 3.5 },
+      MG: { mean: 12, sd: 4 },
+    });
+    raw.readingTimes = { dx: { mean: '6m', sd: '3m' } };
+    expect(() => parseRegion(raw)).toThrow(/readingTimes/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { SlaPolicy } from '@telerad/core';
+import { PLAIN_FILM_READING_MINUTES, type ReadingTimes, type SlaPolicy } from '@telerad/core';
 import { parse } from 'yaml';
 import { ConfigError } from './loadConfig.js';
 import { type Region, regionSchema } from './regionSchema.js';
@@ -22,6 +22,17 @@ export function parseRegion(raw: unknown, source = 'region'): Region {
     throw new ConfigError(`invalid region ${source} — ${problems.join('; ')}`);
   }
   return parsed.data;
+}
+
+/** Expected reading minutes per modality: the region's, over the plain-film defaults. */
+export function readingTimesOf(region: Region): ReadingTimes {
+  const own = Object.fromEntries(
+    Object.entries(region.readingTimes).map(([modality, t]) => [
+      modality,
+      { mean: t.mean / 60_000, sd: t.sd / 60_000 },
+    ]),
+  );
+  return { ...PLAIN_FILM_READING_MINUTES, ...own };
 }
 
 export function slaPolicyOf(region: Region): SlaPolicy {

@@ -51,6 +51,11 @@ export const regionSchema = z
         inpatient: slaRule,
       })
       .strict(),
+    /**
+     * Expected reading time per modality (mean and spread), which routing projects queues with;
+     * DX 6 ± 3 min and CR 7 ± 3.5 min unless given, 10 ± 5 min for a modality not listed.
+     */
+    readingTimes: z.record(modality, z.object({ mean: duration, sd: duration }).strict()).default({}),
     /** Shifts are written in this zone (a hospital may name its own). */
     timeZone: timeZone.default('Asia/Shanghai'),
     hospitals: z

@@ -15,6 +15,8 @@ export class ForbiddenError extends TeleradError {}
 export class NotFoundError extends TeleradError {}
 /** The resource is in a state that does not allow the action (already signed, claimed by another…). */
 export class ConflictError extends TeleradError {}
+/** A radiologist tried to open a study while a more urgent one waits in their worklist. */
+export class MoreUrgentStudyError extends ConflictError {}
 /** The request body (or one part of it) is larger than the configured limit. */
 export class PayloadTooLargeError extends ValidationError {}
 /** The request's media type is not one this endpoint accepts. */

@@ -5,5 +5,6 @@ export * from './priority.js';
 export * from './roles.js';
 export * from './roster/index.js';
 export * from './routing/index.js';
+export * from './sla/slaPause.js';
 export * from './slaPolicy.js';
 export * from './studyStatus.js';

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { sql0001 } from './migrations/0001_initial.js';
 import { sql0002 } from './migrations/0002_intake.js';
 import { sql0003 } from './migrations/0003_roster.js';
+import { sql0004 } from './migrations/0004_hold.js';
 import { sql0005 } from './migrations/0005_previews.js';
 import { sql0006 } from './migrations/0006_dicomweb.js';
 import type { Database } from './schema.js';
@@ -11,7 +12,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
   { name: '0001_initial', sql: sql0001 },
   { name: '0002_intake', sql: sql0002 },
   { name: '0003_roster', sql: sql0003 },
-  // 0004 lands separately; names, not positions, decide what has run.
+  { name: '0004_hold', sql: sql0004 },
   { name: '0005_previews', sql: sql0005 },
   { name: '0006_dicomweb', sql: sql0006 },
 ];

@@ -127,6 +127,13 @@ export interface StudyTable {
   /** The fallback hospital the study escalated to after its breach; the serving hospital keeps it. */
   escalated_to: ColumnType<string | null, string | null | undefined, string | null>;
   escalated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Set while the study is on hold (the radiologist waits for the clinic; the SLA clock is stopped). */
+  held_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Total time on hold, already added to target, warning and deadline. */
+  paused_ms: ColumnType<string | number, number | undefined, number>;
+  /** When the clinic last raised the priority, and from which. */
+  priority_raised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  priority_raised_from: ColumnType<Priority | null, Priority | null | undefined, Priority | null>;
   /** Referring Physician's Name as its PN value, groups separated by `=`. */
   referring_physician_name: Generated<string>;
   /** Study ID (0020,0010). */
@@ -194,6 +201,21 @@ export interface ReportTable {
   signed_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** One hold: the radiologist's question, the clinic's answer, and how long the clock was stopped. */
+export interface StudyHoldTable {
+  id: Generated<string>;
+  study_id: string;
+  held_by: string;
+  reason: string;
+  held_at: Timestamp;
+  answer: string | null;
+  /** `user:<username>` or `clinic:<code>` (an API token); `ae:`/`channel:` when an image resumed it. */
+  answered_by: string | null;
+  resumed_via: 'answer' | 'image' | null;
+  resumed_at: Timestamp | null;
+  paused_ms: ColumnType<string | number | null, number | null | undefined, number | null>;
 }
 
 export type SlaEventKind = 'warning' | 'breach';
@@ -266,6 +288,7 @@ export interface Database {
   app_user: AppUserTable;
   user_session: UserSessionTable;
   study: StudyTable;
+  study_hold: StudyHoldTable;
   series: SeriesTable;
   instance: InstanceTable;
   report: ReportTable;

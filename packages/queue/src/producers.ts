@@ -58,8 +58,54 @@ export async function scheduleSlaTimers(
   );
 }
 
+export type SlaTimerKind = 'warning' | 'breach';
+
 /**
- * Removes a signed study's pending timers. A timer already running is left alone: its handler
+ * Arms the warning and breach timers at the study's current times after they moved (a hold ended,
+ * the priority was raised) or may have been lost (reconciliation). Unlike scheduleSlaTimers, a kept
+ * job of the same id — finished, failed, or delayed to the old time — is replaced; a job running
+ * right now is left to its handler, which re-reads the study and waits again if the time moved.
+ * Kinds in `skip` (already recorded for the study) are not armed again.
+ */
+export async function rearmSlaTimers(
+  queues: Queues,
+  studyId: string,
+  at: { warningAt: Date; deadlineAt: Date },
+  options: { skip?: readonly SlaTimerKind[]; now?: Date } = {},
+): Promise<SlaTimerKind[]> {
+  const now = options.now ?? new Date();
+  const armed: SlaTimerKind[] = [];
+  const timers: Array<[SlaTimerKind, string, Date]> = [
+    ['warning', jobIds.slaWarning(studyId), at.warningAt],
+    ['breach', jobIds.slaBreach(studyId), at.deadlineAt],
+  ];
+  for (const [kind, jobId, dueAt] of timers) {
+    if (options.skip?.includes(kind)) continue;
+    const existing = await queues.sla.getJob(jobId);
+    if (existing !== undefined) {
+      const state = await existing.getState();
+      if (state === 'active') continue;
+      const due = existing.timestamp + (existing.opts.delay ?? 0);
+      if ((state === 'delayed' || state === 'waiting') && Math.abs(due - dueAt.getTime()) < 1000) continue;
+      await existing.remove().catch(() => undefined);
+    }
+    await queues.sla.add(
+      kind,
+      { studyId, kind },
+      {
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        jobId,
+        delay: Math.max(0, dueAt.getTime() - now.getTime()),
+      },
+    );
+    armed.push(kind);
+  }
+  return armed;
+}
+
+/**
+ * Removes a signed (or held) study's pending timers. A timer already running is left alone: its handler
  * re-reads the study and does nothing for a signed one.
  */
 export async function cancelSlaTimers(queues: Queues, studyId: string): Promise<void> {

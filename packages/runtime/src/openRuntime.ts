@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { type Config, loadRegion, type Region, slaPolicyOf } from '@telerad/config';
-import type { SlaPolicy } from '@telerad/core';
+import { type Config, loadRegion, type Region, readingTimesOf, slaPolicyOf } from '@telerad/config';
+import type { ReadingTimes, SlaPolicy } from '@telerad/core';
 import { createDb, type DbHandle, migrate, seedRegion } from '@telerad/db';
 import { createQueues, createRedis, type Queues, startEmbeddedRedis } from '@telerad/queue';
 import { type BlobStore, createBlobStore } from '@telerad/storage';
@@ -16,6 +16,8 @@ export interface Runtime {
   config: Config;
   region: Region;
   slaPolicy: SlaPolicy;
+  /** Expected reading minutes per modality (the region's, over plain-film defaults): routing's projections. */
+  readingMinutes: ReadingTimes;
   db: DbHandle;
   store: BlobStore;
   redisUrl: string;
@@ -92,6 +94,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       config,
       region,
       slaPolicy: slaPolicyOf(region),
+      readingMinutes: readingTimesOf(region),
       db,
       store,
       redisUrl,

@@ -9,14 +9,15 @@ import {
   parseInstance,
   parseInstanceFile,
 } from '@telerad/dicom';
-import { enqueueRender, scheduleStableCheck } from '@telerad/queue';
+import { enqueueRender, publishStudyEvent, scheduleStableCheck } from '@telerad/queue';
+import { resumeStudy } from '@telerad/router';
 import type { Runtime } from '@telerad/runtime';
 import type { PutResult } from '@telerad/storage';
 import { sql } from 'kysely';
 import { type InstanceBytes, isSpooled, type SpooledFile } from './instanceBytes.js';
 import { patientNameSearch } from './patientNameSearch.js';
 
-export type IngestDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config'>;
+export type IngestDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
 
 export interface IntakeSource {
   clinicId: string;
@@ -257,6 +258,13 @@ export async function storeInstance(
       studyId: result.studyId,
       detail: { sopInstanceUid: meta.sopInstanceUid, status: result.status },
     });
+    // A new image answers a hold (the radiologist usually asked for another view): the clock runs again.
+    const resumed = await resumeStudy(deps, result.studyId, {
+      actor: source.actor,
+      via: 'image',
+      answer: `new image ${meta.sopInstanceUid}`,
+    });
+    if (resumed === null) await publishUpdated(deps, result.studyId);
   }
   if (result.instanceId !== null) await requestPreviews(deps, result.instanceId);
   deps.metrics.instancesReceived.inc({ channel: source.channel });
@@ -368,4 +376,21 @@ function assertExpectedUids(meta: InstanceMeta, expected: NonNullable<IntakeSour
       );
     }
   }
+}
+
+/** Tells open worklists and study lists that the study changed (ids only). */
+async function publishUpdated(deps: IngestDeps, studyId: string): Promise<void> {
+  const study = await deps.db.db
+    .selectFrom('study')
+    .select(['hospital_id', 'clinic_id', 'assigned_to'])
+    .where('id', '=', studyId)
+    .executeTakeFirst();
+  if (study === undefined) return;
+  await publishStudyEvent(deps.redis, deps.config.queuePrefix, {
+    type: 'updated',
+    studyId,
+    hospitalId: study.hospital_id,
+    clinicId: study.clinic_id,
+    userId: study.assigned_to,
+  });
 }

@@ -1,3 +1,6 @@
 import type { Runtime } from '@telerad/runtime';
 
-export type RouterDeps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy'>;
+export type RouterDeps = Pick<
+  Runtime,
+  'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'
+>;

@@ -4,7 +4,6 @@ import { publishStudyEvent } from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 import { loadRoster } from './loadRoster.js';
-import { READING_MINUTES } from './loadRoutingRoster.js';
 import { studyNeeds } from './studyNeeds.js';
 
 export type EscalationOutcome =
@@ -22,7 +21,7 @@ export type EscalationOutcome =
 export async function escalateStudy(deps: RouterDeps, studyId: string): Promise<EscalationOutcome> {
   const result = await deps.db.db.transaction().execute(async (trx) => {
     const study = await trx.selectFrom('study').selectAll().where('id', '=', studyId).forUpdate().executeTakeFirst();
-    if (study === undefined || !isOpenForReading(study.status)) return null;
+    if (study === undefined || !isOpenForReading(study.status) || study.held_at !== null) return null;
     const assignee =
       study.assigned_to === null
         ? null
@@ -69,7 +68,12 @@ export async function escalateStudy(deps: RouterDeps, studyId: string): Promise<
     const refusals: string[] = [];
     for (const fallback of fallbacks) {
       await sql`SELECT pg_advisory_xact_lock(hashtext(${`route:${fallback.id}`}))`.execute(trx);
-      const { entries, residentsMaySign } = await loadRoster(trx, { hospitalIds: [fallback.id] }, now.getTime());
+      const { entries, residentsMaySign } = await loadRoster(
+        trx,
+        { hospitalIds: [fallback.id] },
+        now.getTime(),
+        deps.readingMinutes,
+      );
       const decision = routeWithRoster(
         DEFAULT_ROUTING_POLICY,
         {
@@ -83,7 +87,7 @@ export async function escalateStudy(deps: RouterDeps, studyId: string): Promise<
         entries,
         now.getTime(),
         { hospitalIds: [fallback.id], residentsMaySign },
-        { readingMinutes: READING_MINUTES },
+        { readingMinutes: deps.readingMinutes },
       );
       if (decision.assignee === null) {
         refusals.push(`${fallback.code}: ${decision.reason}`);

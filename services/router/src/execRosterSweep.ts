@@ -37,6 +37,8 @@ export async function execRosterSweep(deps: RouterDeps, nowMs = Date.now()): Pro
     .where('status', '=', 'assigned')
     .where('claimed_at', 'is', null)
     .where('assigned_to', 'is not', null)
+    // A study on hold waits for the clinic with the radiologist who asked.
+    .where('held_at', 'is', null)
     .orderBy('deadline_at')
     .execute();
   const radiologists = await loadRoster(db, { hospitalIds: await hospitalIds(deps) }, nowMs);

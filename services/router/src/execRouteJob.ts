@@ -1,14 +1,13 @@
 import { computeDeadline, DEFAULT_ROUTING_POLICY, nextStudyStatus, routeWithRoster } from '@telerad/core';
 import { recordAudit } from '@telerad/db';
-import { scheduleSlaTimers } from '@telerad/queue';
+import { publishStudyEvent, scheduleSlaTimers } from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 import { loadRoster } from './loadRoster.js';
-import { READING_MINUTES } from './loadRoutingRoster.js';
 import { studyNeeds } from './studyNeeds.js';
 
 export type RouteOutcome =
-  | { kind: 'assigned'; assignee: string; deadlineAt: Date }
+  | { kind: 'assigned'; assignee: string; assigneeId: string; deadlineAt: Date }
   | { kind: 'unassigned'; reason: string; deadlineAt: Date }
   | { kind: 'skipped'; status: string };
 
@@ -37,7 +36,12 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
     const deadlines = computeDeadline(readyAt, study.priority, deps.slaPolicy);
     const now = new Date();
     // The roster (duty, shift, title, qualification, cap; presence preferred) says who may take it.
-    const { entries, residentsMaySign } = await loadRoster(trx, { hospitalIds: [study.hospital_id] }, now.getTime());
+    const { entries, residentsMaySign } = await loadRoster(
+      trx,
+      { hospitalIds: [study.hospital_id] },
+      now.getTime(),
+      deps.readingMinutes,
+    );
     const decision = routeWithRoster(
       DEFAULT_ROUTING_POLICY,
       {
@@ -51,7 +55,7 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
       entries,
       now.getTime(),
       { hospitalIds: [study.hospital_id], residentsMaySign },
-      { readingMinutes: READING_MINUTES },
+      { readingMinutes: deps.readingMinutes },
     );
     const roster = entries.map((e) => e.routing);
     const base = {
@@ -89,17 +93,29 @@ export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<R
       studyId,
       detail: { assignee },
     });
-    return { kind: 'assigned', assignee, deadlineAt: deadlines.deadlineAt } as const;
+    return {
+      kind: 'assigned',
+      assignee,
+      assigneeId: decision.assignee,
+      deadlineAt: deadlines.deadlineAt,
+    } as const;
   });
   if (outcome.kind !== 'skipped') {
     const study = await deps.db.db
       .selectFrom('study')
-      .select(['warning_at', 'deadline_at'])
+      .select(['warning_at', 'deadline_at', 'hospital_id', 'clinic_id'])
       .where('id', '=', studyId)
       .executeTakeFirstOrThrow();
     if (study.warning_at !== null && study.deadline_at !== null) {
       await scheduleSlaTimers(deps.queues, studyId, { warningAt: study.warning_at, deadlineAt: study.deadline_at });
     }
+    await publishStudyEvent(deps.redis, deps.config.queuePrefix, {
+      type: outcome.kind,
+      studyId,
+      hospitalId: study.hospital_id,
+      clinicId: study.clinic_id,
+      userId: outcome.kind === 'assigned' ? outcome.assigneeId : null,
+    });
     deps.logger.info(
       { studyId, outcome: outcome.kind, ...(outcome.kind === 'assigned' ? { assignee: outcome.assignee } : {}) },
       'study routed',

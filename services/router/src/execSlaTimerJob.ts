@@ -4,15 +4,25 @@ import { actOnSlaEvent } from './actOnSlaEvent.js';
 import type { RouterDeps } from './deps.js';
 import { escalateStudy } from './escalateStudy.js';
 
+export type SlaTimerOutcome =
+  | 'recorded'
+  | 'already-recorded'
+  | 'not-due'
+  /** The study is on hold: the clock is stopped; resuming arms the timer again. */
+  | 'held'
+  /** The time moved later (a hold ended, or the job ran early): wait until `dueAtMs`. */
+  | { kind: 'wait'; dueAtMs: number };
+
 /**
- * A warning or breach timer fired. Re-reads the study: a signed study needs nothing. The event is
- * recorded once (unique per study and kind), however many processes or retries run the job.
+ * A warning or breach timer fired. Re-reads the study: a signed or held study needs nothing, and a
+ * study whose time moved later waits again. The event is recorded once (unique per study and kind),
+ * however many processes or retries run the job.
  */
 export async function execSlaTimerJob(
   studyId: string,
   kind: 'warning' | 'breach',
   deps: RouterDeps,
-): Promise<'recorded' | 'already-recorded' | 'not-due'> {
+): Promise<SlaTimerOutcome> {
   const study = await deps.db.db
     .selectFrom('study as s')
     .leftJoin('app_user as u', 'u.id', 's.assigned_to')
@@ -24,14 +34,17 @@ export async function execSlaTimerJob(
       's.deadline_at',
       's.hospital_id',
       's.clinic_id',
+      's.held_at',
       'u.username',
     ])
     .where('s.id', '=', studyId)
     .executeTakeFirst();
   if (study === undefined || !isOpenForReading(study.status)) return 'not-due';
+  if (study.held_at !== null) return 'held';
   const dueAt = kind === 'warning' ? study.warning_at : study.deadline_at;
-  // Delayed jobs are promoted in batches and may run a little early; a far-early run is not due.
-  if (dueAt === null || dueAt.getTime() - Date.now() > 1000) return 'not-due';
+  if (dueAt === null) return 'not-due';
+  // Delayed jobs are promoted in batches and may run a little early; a far-early run waits again.
+  if (dueAt.getTime() - Date.now() > 1000) return { kind: 'wait', dueAtMs: dueAt.getTime() };
   const inserted = await deps.db.db
     .insertInto('sla_event')
     .values({ study_id: studyId, kind, assignee_id: study.assigned_to })

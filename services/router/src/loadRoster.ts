@@ -1,6 +1,8 @@
 import {
   isTitle,
+  PLAIN_FILM_READING_MINUTES,
   type Priority,
+  type ReadingTimes,
   type RosterEntry,
   type RosterMember,
   type RoutingRadiologist,
@@ -28,6 +30,7 @@ export async function loadRoster(
   db: Db,
   who: { hospitalIds: readonly string[] } | { userIds: readonly string[] },
   now: number,
+  readingMinutes: ReadingTimes = PLAIN_FILM_READING_MINUTES,
 ): Promise<LoadedRoster> {
   let q = db
     .selectFrom('app_user as u')
@@ -84,7 +87,7 @@ export async function loadRoster(
       openCount: mine.length,
       lastSeenAt: user.last_seen_at?.getTime() ?? null,
     };
-    return { member, routing: routingOf(user, mine, now) };
+    return { member, routing: routingOf(user, mine, now, readingMinutes) };
   });
   const residentsMaySign = [...new Set(users.filter((u) => u.residents_may_sign).map((u) => u.hospital_id ?? ''))];
   return { entries, residentsMaySign };
@@ -103,12 +106,13 @@ function routingOf(
   user: { id: string; username: string; on_duty: boolean },
   mine: readonly OpenStudy[],
   now: number,
+  readingMinutes: ReadingTimes,
 ): RoutingRadiologist {
   const reading = mine.find((s) => s.status === 'reading');
   const readingEnds =
     reading === undefined
       ? now
-      : (reading.claimed_at ?? new Date(now)).getTime() + minutesOf(reading.modalities).mean * 60_000;
+      : (reading.claimed_at ?? new Date(now)).getTime() + minutesOf(reading.modalities, readingMinutes).mean * 60_000;
   return {
     id: user.id,
     username: user.username,
@@ -119,8 +123,8 @@ function routingOf(
         studyId: s.id,
         priority: s.priority,
         deadlineAt: (s.deadline_at ?? new Date(now)).getTime(),
-        expectedMinutes: minutesOf(s.modalities).mean,
-        sdMinutes: minutesOf(s.modalities).sd,
+        expectedMinutes: minutesOf(s.modalities, readingMinutes).mean,
+        sdMinutes: minutesOf(s.modalities, readingMinutes).sd,
       })),
     busyUntil: Math.max(now, readingEnds),
     ...(reading === undefined ? {} : { reading: { studyId: reading.id, priority: reading.priority } }),

@@ -1,14 +1,15 @@
-import type { Priority, RoutingRadiologist } from '@telerad/core';
+import {
+  PLAIN_FILM_READING_MINUTES,
+  type Priority,
+  type ReadingTimes,
+  type RoutingRadiologist,
+  readingTimeOfModalities,
+} from '@telerad/core';
 import type { Database } from '@telerad/db';
 import type { Transaction } from 'kysely';
 
 /** Expected reading minutes per modality for plain films until a region configures its own. */
-export const READING_MINUTES = {
-  DX: { mean: 6, sd: 3 },
-  CR: { mean: 7, sd: 3.5 },
-} as const;
-
-const FALLBACK = { mean: 10, sd: 5 };
+export const READING_MINUTES = PLAIN_FILM_READING_MINUTES;
 
 /**
  * The radiologists of a hospital as the routing policy sees them: who is on duty, the unopened
@@ -60,8 +61,7 @@ export async function loadRoutingRoster(
   });
 }
 
-/** The first modality of a study's "DX\CR" list decides its expected reading time. */
-export function minutesOf(modalities: string): { mean: number; sd: number } {
-  const first = modalities.split('\\')[0] ?? '';
-  return (READING_MINUTES as Record<string, { mean: number; sd: number }>)[first] ?? FALLBACK;
+/** The first modality of a study's "DX\\CR" list decides its expected reading time. */
+export function minutesOf(modalities: string, times: ReadingTimes = READING_MINUTES): { mean: number; sd: number } {
+  return readingTimeOfModalities(modalities, times);
 }

@@ -4,7 +4,6 @@ import { publishStudyEvent } from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 import { loadRoster } from './loadRoster.js';
-import { READING_MINUTES } from './loadRoutingRoster.js';
 import { studyNeeds } from './studyNeeds.js';
 
 /** Why an unopened study moves: the SLA warning, or its radiologist can no longer read it. */
@@ -53,11 +52,21 @@ export async function reassignStudy(
       .where('id', '=', studyId)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    if (study.status !== 'assigned' || study.claimed_at !== null || study.assigned_to !== options.from) {
+    if (
+      study.status !== 'assigned' ||
+      study.claimed_at !== null ||
+      study.assigned_to !== options.from ||
+      study.held_at !== null
+    ) {
       return { outcome: { kind: 'skipped' } as const };
     }
     const now = new Date();
-    const { entries, residentsMaySign } = await loadRoster(trx, { hospitalIds: [pool] }, now.getTime());
+    const { entries, residentsMaySign } = await loadRoster(
+      trx,
+      { hospitalIds: [pool] },
+      now.getTime(),
+      deps.readingMinutes,
+    );
     const readyAt = study.ready_at ?? now;
     const decision = routeWithRoster(
       DEFAULT_ROUTING_POLICY,
@@ -72,7 +81,7 @@ export async function reassignStudy(
       entries,
       now.getTime(),
       { hospitalIds: [pool], residentsMaySign, exclude: [options.from] },
-      { readingMinutes: READING_MINUTES, presentOnly: options.presentOnly === true },
+      { readingMinutes: deps.readingMinutes, presentOnly: options.presentOnly === true },
     );
     const fromUsername = entries.find((e) => e.member.id === options.from)?.member.username ?? options.from;
     const base = { study, pool, fromUsername };

@@ -1,4 +1,5 @@
-import { enqueueDelivery, enqueueRoute, scheduleSlaTimers, scheduleStableCheck } from '@telerad/queue';
+import { enqueueDelivery, enqueueRoute, rearmSlaTimers, type SlaTimerKind, scheduleStableCheck } from '@telerad/queue';
+import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 
 export interface ReconcileCounts {
@@ -31,16 +32,32 @@ export async function reconcile(deps: RouterDeps, now = new Date()): Promise<Rec
     .execute();
   for (const s of unrouted) await enqueueRoute(deps.queues, s.id, 'reconcile');
 
+  // Open studies whose clock runs (not on hold), with the timers that have not fired yet. A timer
+  // lost, finished early, or left at an old time (the deadline moved) is armed again at the
+  // study's current time.
   const open = await deps.db.db
-    .selectFrom('study')
-    .select(['id', 'warning_at', 'deadline_at'])
-    .where('status', 'in', ['ready', 'assigned', 'reading'])
-    .where('deadline_at', 'is not', null)
+    .selectFrom('study as s')
+    .select([
+      's.id',
+      's.warning_at',
+      's.deadline_at',
+      (eb) =>
+        eb
+          .selectFrom('sla_event as e')
+          .select(sql<SlaTimerKind[]>`coalesce(array_agg(e.kind), '{}')`.as('k'))
+          .whereRef('e.study_id', '=', 's.id')
+          .as('fired'),
+    ])
+    .where('s.status', 'in', ['ready', 'assigned', 'reading'])
+    .where('s.deadline_at', 'is not', null)
+    .where('s.held_at', 'is', null)
     .execute();
   let timers = 0;
   for (const s of open) {
     if (s.warning_at === null || s.deadline_at === null) continue;
-    await scheduleSlaTimers(deps.queues, s.id, { warningAt: s.warning_at, deadlineAt: s.deadline_at }, now);
+    const skip = s.fired ?? [];
+    if (skip.length === 2) continue;
+    await rearmSlaTimers(deps.queues, s.id, { warningAt: s.warning_at, deadlineAt: s.deadline_at }, { skip, now });
     timers++;
   }
   const pending = await deps.db.db.selectFrom('delivery').select('id').where('status', '=', 'pending').execute();

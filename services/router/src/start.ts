@@ -24,7 +24,7 @@ export interface RouterService {
 
 export type RouterStartDeps = Pick<
   Runtime,
-  'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'newRedis'
+  'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes' | 'newRedis'
 >;
 
 /** The router: study readiness, assignment and SLA timers. Any number of copies may run at once. */
@@ -53,9 +53,15 @@ export async function start(
   );
   const slaWorker = new Worker<SlaTimerPayload>(
     QUEUES.sla,
-    async (job: Job<SlaTimerPayload>) => {
+    async (job: Job<SlaTimerPayload>, token?: string) => {
       const { studyId, kind } = slaTimerPayload.parse(job.data);
-      return execSlaTimerJob(studyId, kind, deps);
+      const outcome = await execSlaTimerJob(studyId, kind, deps);
+      if (typeof outcome === 'object') {
+        // The deadline moved later while the job waited (a hold ended): fire at the new time.
+        await job.moveToDelayed(outcome.dueAtMs, token);
+        throw new DelayedError();
+      }
+      return outcome;
     },
     { ...workerOptions, connection: deps.newRedis() },
   );

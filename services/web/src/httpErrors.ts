@@ -1,6 +1,7 @@
 import {
   ConflictError,
   ForbiddenError,
+  MoreUrgentStudyError,
   NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
@@ -11,6 +12,7 @@ import {
 } from '@telerad/core';
 import type { Logger } from '@telerad/telemetry';
 import type { ErrorRequestHandler } from 'express';
+import { asUnrenderable, statusOfImagingError, UnrenderableError } from './dicomweb/renderErrors.js';
 
 export interface HttpError {
   status: number;
@@ -23,6 +25,10 @@ export function toHttpError(error: unknown): HttpError {
     status,
     body: { error: { code, message } },
   });
+  const unrenderable = asUnrenderable(error);
+  if (unrenderable instanceof UnrenderableError) {
+    return make(statusOfImagingError(unrenderable.code), unrenderable.code, unrenderable.message);
+  }
   if (error instanceof PayloadTooLargeError) return make(413, 'too-large', error.message);
   if (error instanceof UnsupportedMediaTypeError) return make(415, 'unsupported-media-type', error.message);
   if (error instanceof ValidationError) return make(400, 'invalid', error.message);
@@ -30,6 +36,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof ForbiddenError) return make(403, 'forbidden', error.message);
   if (error instanceof NotFoundError) return make(404, 'not-found', error.message);
   if (error instanceof NotAcceptableError) return make(406, 'not-acceptable', error.message);
+  if (error instanceof MoreUrgentStudyError) return make(409, 'more-urgent-study', error.message);
   if (error instanceof ConflictError) return make(409, 'conflict', error.message);
   if (error instanceof TeleradError) return make(500, 'internal', error.message);
   // express.json() reports bad bodies as errors with a status and a type.

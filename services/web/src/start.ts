@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type WebDeps } from './createApp.js';
+import type { Renderer } from '@telerad/previews';
+import { closeApp, createApp, type WebDeps } from './createApp.js';
 
 export interface WebService {
   port: number;
@@ -9,8 +10,11 @@ export interface WebService {
 }
 
 /** Serves the app on `port` (0 picks a free one). */
-export async function start(deps: WebDeps, options: { port?: number; host?: string } = {}): Promise<WebService> {
-  const app = createApp(deps);
+export async function start(
+  deps: WebDeps,
+  options: { port?: number; host?: string; imaging?: Renderer } = {},
+): Promise<WebService> {
+  const app = createApp(deps, options.imaging === undefined ? {} : { imaging: options.imaging });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? deps.config.httpPort, options.host ?? '0.0.0.0', () => resolve(s));
     s.once('error', reject);
@@ -23,10 +27,12 @@ export async function start(deps: WebDeps, options: { port?: number; host?: stri
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await closeApp(app);
+    },
   };
 }

@@ -1,13 +1,14 @@
 import { ConflictError, nextStudyStatus, type Principal, ValidationError } from '@telerad/core';
 import { type Database, type Report, recordAudit } from '@telerad/db';
 import { sendingClinicOfPrincipal } from '@telerad/ingest';
-import { cancelSlaTimers, enqueueDelivery, enqueueRoute } from '@telerad/queue';
+import { cancelSlaTimers, enqueueDelivery, enqueueRoute, publishStudyEvent, type StudyEventType } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { sql, type Transaction } from 'kysely';
 import { loadStudyForUpdate } from './loadStudyForUpdate.js';
 import { radiologistOf } from './tenancy.js';
+import { assertMayOpen } from './worklistPlan.js';
 
-type Deps = Pick<Runtime, 'db' | 'queues' | 'logger' | 'metrics' | 'config'>;
+type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'readingMinutes'>;
 
 /** The clinic says the study is complete: the SLA clock starts now and the router takes it. */
 export async function submitStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
@@ -30,12 +31,13 @@ export async function submitStudy(deps: Deps, principal: Principal, studyId: str
 /** A radiologist takes the study: nobody else can write its report until it is released. */
 export async function claimStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
   const me = radiologistOf(principal);
-  await deps.db.db.transaction().execute(async (trx) => {
+  const study = await deps.db.db.transaction().execute(async (trx) => {
     const study = await loadStudyForUpdate(trx, principal, studyId);
-    if (study.status === 'reading' && study.assigned_to === me.userId) return;
+    if (study.status === 'reading' && study.assigned_to === me.userId) return null;
     if (study.status === 'reading') throw new ConflictError('another radiologist is already reading this study');
     const status = nextStudyStatus(study.status, 'claim');
     const now = new Date();
+    await assertMayOpen(trx, me, study, now.getTime(), deps.readingMinutes);
     await trx
       .updateTable('study')
       .set({
@@ -48,12 +50,14 @@ export async function claimStudy(deps: Deps, principal: Principal, studyId: stri
       .where('id', '=', studyId)
       .execute();
     await audit(trx, principal, 'study.claim', studyId);
+    return study;
   });
+  if (study !== null) await publish(deps, 'updated', study, me.userId);
 }
 
 export async function releaseStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
   const me = radiologistOf(principal);
-  await deps.db.db.transaction().execute(async (trx) => {
+  const released = await deps.db.db.transaction().execute(async (trx) => {
     const study = await loadStudyForUpdate(trx, principal, studyId);
     if (study.assigned_to !== me.userId || study.status !== 'reading') {
       throw new ConflictError('you are not reading this study');
@@ -64,7 +68,9 @@ export async function releaseStudy(deps: Deps, principal: Principal, studyId: st
       .where('id', '=', studyId)
       .execute();
     await audit(trx, principal, 'study.release', studyId);
+    return study;
   });
+  await publish(deps, 'updated', released, me.userId);
 }
 
 export interface ReportInput {
@@ -113,6 +119,11 @@ export async function signReport(deps: Deps, principal: Principal, studyId: stri
   const result = await deps.db.db.transaction().execute(async (trx) => {
     const { study, draft } = await loadDraftForReader(trx, principal, studyId, me.userId, 'sign');
     if (draft === undefined) throw new ConflictError('there is no draft to sign; save the report first');
+    if (study.held_at !== null) {
+      throw new ConflictError(
+        'the study is on hold waiting for the clinic; withdraw the question (resume) before signing',
+      );
+    }
     if (draft.impression.trim() === '')
       throw new ValidationError('the impression (诊断意见) is empty; a report needs one');
     const now = new Date();
@@ -159,6 +170,7 @@ export async function signReport(deps: Deps, principal: Principal, studyId: stri
   deps.metrics.studiesSigned.inc({ priority: study.priority });
   await cancelSlaTimers(deps.queues, studyId);
   if (deliveryId !== undefined) await enqueueDelivery(deps.queues, deliveryId, deps.config.deliveryRetryDelaysMs);
+  await publish(deps, 'signed', study, me.userId);
   deps.logger.info({ studyId, reportVersion: report.version }, 'report signed');
   return report;
 }
@@ -205,4 +217,20 @@ function audit(
 
 function now(report: Report): Date {
   return report.signed_at ?? new Date();
+}
+
+/** Tells open worklists and study lists of the change (ids only; see @telerad/queue events). */
+function publish(
+  deps: Deps,
+  type: StudyEventType,
+  study: { id: string; hospital_id: string; clinic_id: string },
+  userId: string | null,
+): Promise<void> {
+  return publishStudyEvent(deps.redis, deps.config.queuePrefix, {
+    type,
+    studyId: study.id,
+    hospitalId: study.hospital_id,
+    clinicId: study.clinic_id,
+    userId,
+  });
 }

@@ -17,6 +17,7 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
     .selectFrom('series as se')
     .leftJoin('instance as i', 'i.series_id', 'se.id')
     .select([
+      'se.id',
       'se.series_instance_uid',
       'se.modality',
       'se.series_number',
@@ -26,6 +27,23 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
     .where('se.study_id', '=', studyId)
     .groupBy(['se.id', 'se.series_instance_uid', 'se.modality', 'se.series_number', 'se.series_description'])
     .orderBy('se.series_number')
+    .execute();
+  const instances = await db.db
+    .selectFrom('instance')
+    .select([
+      'series_id',
+      'sop_instance_uid',
+      'instance_number',
+      'rows',
+      'columns',
+      'number_of_frames',
+      'preview_status',
+      'preview_error',
+      'preview_message',
+    ])
+    .where('study_id', '=', studyId)
+    .orderBy('instance_number')
+    .orderBy('sop_instance_uid')
     .execute();
   const report = await db.db
     .selectFrom('report as r')
@@ -56,6 +74,24 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
     .where('study_id', '=', studyId)
     .orderBy('created_at')
     .execute();
+  const holds = await db.db
+    .selectFrom('study_hold as h')
+    .innerJoin('app_user as u', 'u.id', 'h.held_by')
+    .select([
+      'h.held_at',
+      'h.reason',
+      'h.answer',
+      'h.answered_by',
+      'h.resumed_via',
+      'h.resumed_at',
+      'h.paused_ms',
+      'u.username',
+      'u.name_zh',
+      'u.name_en',
+    ])
+    .where('h.study_id', '=', studyId)
+    .orderBy('h.held_at')
+    .execute();
   return {
     study: {
       ...toStudySummary(row),
@@ -65,6 +101,20 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
         seriesNumber: s.series_number,
         seriesDescription: s.series_description,
         instanceCount: s.instance_count,
+        instances: instances
+          .filter((i) => i.series_id === s.id)
+          .map((i) => ({
+            sopInstanceUid: i.sop_instance_uid,
+            instanceNumber: i.instance_number,
+            rows: i.rows,
+            columns: i.columns,
+            frames: i.number_of_frames,
+            // pending until the render job stored its previews; failed names the imaging reason.
+            preview:
+              i.preview_status === 'failed'
+                ? { status: 'failed' as const, reason: i.preview_error, message: i.preview_message }
+                : { status: i.preview_status },
+          })),
       })),
     },
     report:
@@ -87,6 +137,17 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
             signedAt: iso(report.signed_at),
             updatedAt: report.updated_at.toISOString(),
           },
+    /** Every question the radiologist asked the clinic, oldest first, with the answer. */
+    holds: holds.map((h) => ({
+      heldAt: h.held_at.toISOString(),
+      reason: h.reason,
+      by: { username: h.username, name: { zh: h.name_zh, en: h.name_en } },
+      answer: h.answer,
+      answeredBy: h.answered_by,
+      resumedVia: h.resumed_via,
+      resumedAt: iso(h.resumed_at),
+      pausedMinutes: h.paused_ms === null ? null : Math.round(Number(h.paused_ms) / 6_000) / 10,
+    })),
     deliveries: deliveries.map((d) => ({
       channel: d.channel,
       target: d.target,

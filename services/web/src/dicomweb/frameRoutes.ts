@@ -1,6 +1,7 @@
 import { NotAcceptableError, NotFoundError, ValidationError } from '@telerad/core';
 import type { DbHandle } from '@telerad/db';
 import { DicomParseError, readFrames } from '@telerad/dicom';
+import { ImagingError } from '@telerad/imaging';
 import type { BlobStore } from '@telerad/storage';
 import { type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.js';
@@ -87,7 +88,7 @@ async function frameBytes(deps: FrameDeps, plan: FramePlan, bytes: Buffer, numbe
     }
     return readFrames(bytes, numbers).frames;
   } catch (error) {
-    if (error instanceof DicomParseError || error instanceof RangeError) {
+    if (error instanceof DicomParseError || error instanceof RangeError || error instanceof ImagingError) {
       throw new NotAcceptableError(`the stored pixel data cannot be served as frames: ${error.message}`);
     }
     throw error;

@@ -6,7 +6,7 @@ import { openRuntime, type Runtime } from '@telerad/runtime';
 import { multipartRelated, tempDir, testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../createApp.js';
+import { closeApp, createApp } from '../createApp.js';
 
 interface Part {
   headers: Record<string, string>;
@@ -97,6 +97,7 @@ describe('WADO-RS', () => {
   }, 60_000);
 
   afterAll(async () => {
+    if (app !== undefined) await closeApp(app);
     await runtime?.close();
     await cleanup?.();
   });
@@ -247,6 +248,12 @@ describe('WADO-RS', () => {
       expect(part?.headers['content-type']).toBe(`image/jls; transfer-syntax=${JLS}`);
       expect(part?.body.subarray(0, 4).toString('hex')).toBe('ffd8fff7');
     }
+    // Asked for uncompressed: decoded in the imaging workers, the same pixels (JPEG-LS is lossless).
+    const decoded = await get(`${instanceUrl('jls')}/frames/1`, 'multipart/related; type="application/octet-stream"');
+    expect(decoded.status).toBe(200);
+    const [raw] = parseMultipart(decoded.body, decoded.headers['content-type']);
+    expect(raw?.headers['content-type']).toBe(`application/octet-stream; transfer-syntax=${ELE}`);
+    expect(raw?.body.equals(pixelsOf(files.ele as Buffer))).toBe(true);
     const jpeg = await get(`${instanceUrl('jls')}/frames/1`, 'multipart/related; type="image/jpeg"');
     expect(jpeg.status).toBe(406);
     expect(errorOf(jpeg.body)).toMatch(/stored as image\/jls/);

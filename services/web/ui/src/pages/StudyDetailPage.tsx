@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
 import { claimStudy, fetchStudy, submitStudy } from '../api/endpoints';
 import type { StudyDetail } from '../api/types';
 import { homePathFor, useAuth } from '../auth/AuthContext';
@@ -15,6 +16,8 @@ import { localName } from '../format/format';
 import { useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
 import { navigate } from '../router';
+import { ImageViewer } from '../viewer/ImageViewer';
+import { UnrenderableNotice } from '../viewer/UnrenderableNotice';
 import { ReportEditor } from './ReportEditor';
 import { ReportStatus } from './ReportStatus';
 
@@ -78,6 +81,11 @@ function DetailBody({ detail, onChanged }: { detail: StudyDetail; onChanged: () 
         </section>
       </div>
       <div className="detail-main">
+        <section className="card no-print">
+          <h2 className="card-title">{t('viewer.title')}</h2>
+          <UnrenderableNotice series={study.series} />
+          <ImageViewer studyInstanceUid={study.studyInstanceUid} series={study.series} />
+        </section>
         <section className="card report-card no-print">
           <div className="card-head">
             <h2>{t('report.title')}</h2>
@@ -114,7 +122,8 @@ function ReportPanel({ detail, onChanged }: { detail: StudyDetail; onChanged: ()
       await action();
       onChanged();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      if (e instanceof ApiError && e.code === 'more-urgent-study') setError(t('detail.moreUrgentFirst'));
+      else setError(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }

@@ -1,7 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { fetchWorklist } from '../api/endpoints';
-import { PRIORITIES, type StudySummary } from '../api/types';
+import { PRIORITIES } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
 import { Countdown } from '../components/Countdown';
 import { Notice } from '../components/Notice';
@@ -14,6 +14,7 @@ import { learnServerTime, useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
 import { ReassignedMark } from '../roster/ReassignedMark';
 import { navigate, studyPath } from '../router';
+import { StudyThumbnailCell } from '../viewer/StudyThumbnailCell';
 
 const REFRESH_MS = 5000;
 
@@ -22,13 +23,6 @@ async function loadWorklist(signal: AbortSignal) {
   const list = await fetchWorklist(signal);
   learnServerTime(list.serverTime, sentAt);
   return list;
-}
-
-/** Soonest deadline first, as the server sends it; kept here too so a re-render never reorders wrongly. */
-function byDeadline(a: StudySummary, b: StudySummary): number {
-  const da = a.deadlineAt ? Date.parse(a.deadlineAt) : Number.POSITIVE_INFINITY;
-  const db = b.deadlineAt ? Date.parse(b.deadlineAt) : Number.POSITIVE_INFINITY;
-  return da - db;
 }
 
 /** Arrow keys move between rows, Enter opens: a reader can work the list without the mouse. */
@@ -46,7 +40,8 @@ export function WorklistPage() {
   const { user } = useAuth();
   const now = useServerNow();
   const polled = usePolling(loadWorklist, REFRESH_MS);
-  const items = [...(polled.data?.items ?? [])].sort(byDeadline);
+  // In reading order as the server sends it (docs/routing.md): the study open, then the queue.
+  const items = polled.data?.items ?? [];
   const language = i18n.language;
   return (
     <main className="page">
@@ -74,6 +69,7 @@ export function WorklistPage() {
               <thead>
                 <tr>
                   <th>{t('column.timeLeft')}</th>
+                  <th className="thumb-cell">{t('column.image')}</th>
                   <th>{t('column.priority')}</th>
                   <th>{t('column.patient')}</th>
                   <th>{t('column.clinic')}</th>
@@ -104,6 +100,7 @@ export function WorklistPage() {
                           <span className="muted">—</span>
                         )}
                       </td>
+                      <StudyThumbnailCell study={study} />
                       <td>
                         <PriorityBadge priority={study.priority} />
                       </td>

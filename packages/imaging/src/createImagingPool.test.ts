@@ -1,0 +1,54 @@
+import { createDxInstance } from '@telerad/dicom';
+import { afterAll, describe, expect, test } from 'vitest';
+import { createImagingPool } from './createImagingPool.js';
+import { ImagingError } from './ImagingError.js';
+import { renderInstance } from './renderInstance.js';
+import { raster } from './testing/dicomTools.js';
+
+// The pool runs the built worker (dist/worker.js): `pnpm build` before running this file alone.
+
+const pool = createImagingPool({ threads: 2 });
+afterAll(async () => {
+  await pool.close();
+});
+
+describe('createImagingPool', () => {
+  test('renders in a worker thread exactly as in-thread', async () => {
+    const file = createDxInstance({ rows: 600, columns: 500 });
+    const options = { format: 'png' as const, maxSize: 256 };
+    const [inPool, inThread] = await Promise.all([pool.render(file, options), renderInstance(file, options)]);
+    expect(Buffer.isBuffer(inPool.data)).toBe(true);
+    expect({ ...inPool, data: undefined }).toEqual({
+      contentType: 'image/png',
+      width: 213,
+      height: 256,
+      data: undefined,
+    });
+    expect((await raster(inPool.data)).data.equals((await raster(inThread.data)).data)).toBe(true);
+    // The caller's bytes are copied, not handed over.
+    expect(file.length).toBeGreaterThan(600 * 500 * 2);
+  });
+
+  test('decodes frames and keeps the event loop free while it works', async () => {
+    const files = Array.from({ length: 6 }, () => createDxInstance({ rows: 1500, columns: 1200 }));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const frames = await Promise.all(files.map((file) => pool.decodeFrame(file, 1)));
+    clearInterval(timer);
+    for (const [index, frame] of frames.entries()) {
+      expect(frame).toMatchObject({ rows: 1500, columns: 1200, bitsAllocated: 16, samplesPerPixel: 1 });
+      expect(Buffer.from(frame.pixels).equals((files[index] as Buffer).subarray(-1500 * 1200 * 2))).toBe(true);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+
+  test('errors keep their code across the thread boundary', async () => {
+    const file = createDxInstance({ rows: 32, columns: 32 });
+    const error = await pool.render(file, { format: 'jpeg', frame: 5 }).catch((rejection: unknown) => rejection);
+    expect(error).toBeInstanceOf(ImagingError);
+    expect(error).toMatchObject({ code: 'frame-out-of-range' });
+    await expect(pool.render(file, { format: 'jpeg', quality: 0 })).rejects.toThrow(RangeError);
+    // The pool still works after failures.
+    await expect(pool.render(file, { format: 'webp' })).resolves.toMatchObject({ contentType: 'image/webp' });
+  });
+});

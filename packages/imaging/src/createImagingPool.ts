@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { ImagingError, type ImagingErrorCode } from './ImagingError.js';
+import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
+import type { WorkerResult, WorkerTask } from './worker.js';
+
+export interface ImagingPool {
+  render(bytes: Uint8Array, options: RenderOptions): Promise<RenderedImage>;
+  decodeFrame(bytes: Uint8Array, frame: number): Promise<DecodedFrame>;
+  close(): Promise<void>;
+}
+
+export interface ImagingPoolOptions {
+  /** Worker threads; default the number of cores, at most 4. */
+  threads?: number;
+  /** A task still running after this long is stopped (its thread is replaced); default 120 s. */
+  taskTimeoutMs?: number;
+}
+
+/**
+ * Decoding and rendering in worker threads, so a full-resolution JPEG 2000 decode (seconds) never
+ * stalls the server's event loop. Each call copies `bytes` once and hands the copy to the worker.
+ */
+export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool {
+  const threads = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
+  const timeoutMs = options.taskTimeoutMs ?? 120_000;
+  const piscina = new Piscina<WorkerTask, WorkerResult>({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+  });
+
+  async function run(task: WorkerTask): Promise<WorkerResult> {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let result: WorkerResult;
+    try {
+      result = await piscina.run(task, { transferList: [task.bytes.buffer as ArrayBuffer], signal });
+    } catch (error) {
+      if (signal.aborted) {
+        throw new ImagingError('corrupt-pixel-data', `decoding did not finish within ${timeoutMs / 1000} s`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
+    if ('failed' in result) {
+      const { name, code, message } = result.failed;
+      if (name === 'ImagingError' && code !== undefined) throw new ImagingError(code as ImagingErrorCode, message);
+      if (name === 'RangeError') throw new RangeError(message);
+      throw new Error(message);
+    }
+    return result;
+  }
+
+  return {
+    async render(bytes, renderOptions) {
+      const result = await run({ kind: 'render', bytes: new Uint8Array(bytes), options: renderOptions });
+      if (!('rendered' in result)) throw new Error('the imaging worker answered a render with something else');
+      const { rendered } = result;
+      // Structured clone turns a Buffer into a plain Uint8Array.
+      return { ...rendered, data: Buffer.from(rendered.data.buffer, rendered.data.byteOffset, rendered.data.length) };
+    },
+    async decodeFrame(bytes, frame) {
+      const result = await run({ kind: 'decodeFrame', bytes: new Uint8Array(bytes), frame });
+      if (!('decoded' in result)) throw new Error('the imaging worker answered a decode with something else');
+      return result.decoded;
+    },
+    async close() {
+      await piscina.close();
+    },
+  };
+}
+
+/**
+ * The compiled worker beside this module; when this module runs from TypeScript sources (the
+ * tests), the package's built dist/worker.js, since a worker thread cannot load TypeScript.
+ */
+function workerFile(): string {
+  const beside = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const built = fileURLToPath(new URL('../dist/worker.js', import.meta.url));
+  if (existsSync(built)) return built;
+  throw new Error(`the imaging worker ${built} is missing: build @telerad/imaging first (pnpm build)`);
+}

@@ -1,0 +1,134 @@
+import {
+  type CodecOutput,
+  decodeJ2k,
+  decodeJpeg8,
+  decodeJpeg12,
+  decodeJpegLossless,
+  decodeJpegLs,
+  jpegFrameHeader,
+} from './decodeCompressed.js';
+import { decodeRle } from './decodeRle.js';
+import { assertFrameInRange, encapsulatedFrame, nativeFrame } from './frameBytes.js';
+import { ImagingError } from './ImagingError.js';
+import type { ParsedImage } from './readImage.js';
+import { codecOf, describeTransferSyntax } from './transferSyntaxes.js';
+import type { DecodedFrame } from './types.js';
+
+/** A decoded frame plus what the display pipeline needs to read its samples. */
+export interface Frame extends DecodedFrame {
+  bitsStored: number;
+  highBit: number;
+  /** For Bits Allocated 1: the bit where the frame starts in `pixels[0]`. */
+  bitOffset: number;
+  /** `pixels` is a view into the caller's file bytes, not a copy. */
+  viewOfInput: boolean;
+}
+
+export interface DecodeOptions {
+  /** Decode at a reduced resolution whose longest side is still at least this, where the codec can. */
+  targetSize?: number;
+}
+
+export async function decodeImageFrame(image: ParsedImage, frame: number, options: DecodeOptions = {}): Promise<Frame> {
+  const { header } = image;
+  assertFrameInRange(image, frame);
+  const codec = codecOf(header.transferSyntaxUid);
+  switch (codec) {
+    case undefined:
+      throw new ImagingError(
+        'unsupported-transfer-syntax',
+        `pixel data in transfer syntax ${describeTransferSyntax(header.transferSyntaxUid)} cannot be decoded`,
+      );
+    case 'native':
+    case 'native-big-endian':
+      return decodeNative(image, frame, codec === 'native-big-endian');
+    case 'rle': {
+      const pixels = decodeRle(encapsulatedFrame(image, frame), header);
+      return { ...baseFrame(image), pixels, planarConfiguration: 0, viewOfInput: false };
+    }
+    case 'jpeg-baseline': {
+      const encoded = encapsulatedFrame(image, frame);
+      const { precision } = jpegFrameHeader(encoded);
+      return fromCodec(image, precision > 8 ? await decodeJpeg12(encoded, precision) : await decodeJpeg8(encoded));
+    }
+    case 'jpeg-lossless':
+      return fromCodec(image, await decodeJpegLossless(encapsulatedFrame(image, frame), header.bitsAllocated));
+    case 'jpeg-ls':
+      return fromCodec(image, await decodeJpegLs(encapsulatedFrame(image, frame)));
+    case 'jpeg-2000':
+    case 'htj2k':
+      return fromCodec(
+        image,
+        await decodeJ2k(
+          encapsulatedFrame(image, frame),
+          codec,
+          { width: header.columns, height: header.rows },
+          options.targetSize,
+        ),
+        true,
+      );
+  }
+}
+
+function baseFrame(image: ParsedImage): Omit<Frame, 'pixels' | 'viewOfInput'> {
+  const { header } = image;
+  return {
+    rows: header.rows,
+    columns: header.columns,
+    bitsAllocated: header.bitsAllocated,
+    bitsStored: header.bitsStored,
+    highBit: header.highBit,
+    samplesPerPixel: header.samplesPerPixel,
+    photometricInterpretation: header.photometricInterpretation,
+    pixelRepresentation: header.pixelRepresentation,
+    planarConfiguration: header.planarConfiguration,
+    bitOffset: 0,
+  };
+}
+
+function decodeNative(image: ParsedImage, frame: number, bigEndian: boolean): Frame {
+  const { bytes, bitOffset } = nativeFrame(image, frame);
+  const base = { ...baseFrame(image), bitOffset };
+  const { bitsAllocated } = image.header;
+  // 8-bit samples in an OW value are byte-swapped in pairs in big endian too.
+  const wordSize = bitsAllocated === 8 && image.pixelData.vr === 'OW' ? 16 : bitsAllocated;
+  if (!bigEndian || wordSize < 16) return { ...base, pixels: bytes, viewOfInput: true };
+  const swapped = Buffer.from(bytes);
+  if (wordSize === 16) swapped.swap16();
+  else swapped.swap32();
+  return { ...base, pixels: new Uint8Array(swapped.buffer, swapped.byteOffset, swapped.length), viewOfInput: false };
+}
+
+/** A codec's output must match the header's geometry, except for a reduced-resolution decode. */
+function fromCodec(image: ParsedImage, output: CodecOutput, mayBeReduced = false): Frame {
+  const { header } = image;
+  const reduced = mayBeReduced && (output.rows < header.rows || output.columns < header.columns);
+  if (!reduced && (output.rows !== header.rows || output.columns !== header.columns)) {
+    throw new ImagingError(
+      'corrupt-pixel-data',
+      `the compressed frame is ${output.columns}×${output.rows}, the header says ${header.columns}×${header.rows}`,
+    );
+  }
+  if (output.components !== header.samplesPerPixel) {
+    throw new ImagingError(
+      'corrupt-pixel-data',
+      `the compressed frame has ${output.components} components, the header says ${header.samplesPerPixel} samples per pixel`,
+    );
+  }
+  const bitsAllocated = output.bitsPerSample <= 8 ? 8 : 16;
+  const bitsStored = Math.min(bitsAllocated, Math.max(header.bitsStored, output.bitsPerSample));
+  return {
+    pixels: output.pixels,
+    rows: output.rows,
+    columns: output.columns,
+    bitsAllocated,
+    bitsStored,
+    highBit: bitsStored - 1,
+    samplesPerPixel: output.components,
+    photometricInterpretation: output.rgb ? 'RGB' : header.photometricInterpretation,
+    pixelRepresentation: header.pixelRepresentation,
+    planarConfiguration: output.planar ? 1 : 0,
+    bitOffset: 0,
+    viewOfInput: false,
+  };
+}

@@ -1,0 +1,13 @@
+export { createImagingPool, type ImagingPool, type ImagingPoolOptions } from './createImagingPool.js';
+export { decodeFrame } from './decodeFrame.js';
+export { ImagingError, type ImagingErrorCode } from './ImagingError.js';
+export { outputSize, renderInstance } from './renderInstance.js';
+export { supportedTransferSyntaxes } from './transferSyntaxes.js';
+export type {
+  DecodedFrame,
+  RenderedImage,
+  RenderFormat,
+  RenderOptions,
+  RenderWindow,
+  VoiLutFunction,
+} from './types.js';

@@ -1,0 +1,24 @@
+import { decodeFrame } from './decodeFrame.js';
+import { ImagingError } from './ImagingError.js';
+import { renderInstance } from './renderInstance.js';
+import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
+
+export type WorkerTask =
+  | { kind: 'render'; bytes: Uint8Array; options: RenderOptions }
+  | { kind: 'decodeFrame'; bytes: Uint8Array; frame: number };
+
+/** Errors cross the thread boundary as data: structured clone drops an Error's class and code. */
+export type WorkerFailure = { failed: { name: string; code?: string; message: string } };
+export type WorkerResult = { rendered: RenderedImage } | { decoded: DecodedFrame } | WorkerFailure;
+
+export default async function run(task: WorkerTask): Promise<WorkerResult> {
+  try {
+    if (task.kind === 'render') return { rendered: await renderInstance(task.bytes, task.options) };
+    return { decoded: await decodeFrame(task.bytes, task.frame) };
+  } catch (error) {
+    if (error instanceof ImagingError)
+      return { failed: { name: error.name, code: error.code, message: error.message } };
+    if (error instanceof Error) return { failed: { name: error.name, message: error.message } };
+    return { failed: { name: 'Error', message: String(error) } };
+  }
+}
