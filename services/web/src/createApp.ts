@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '@telerad/core';
-import { createImagingPool } from '@telerad/imaging';
+import { createImagingPool, type ImagingPool } from '@telerad/imaging';
 import { createStowRouter, createTusRouter } from '@telerad/ingest';
 import type { Renderer } from '@telerad/previews';
 import { checkHealth, type Runtime } from '@telerad/runtime';
@@ -15,6 +15,7 @@ import { loadUserView } from './auth/userView.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
 import { renderedRoutes } from './dicomweb/renderedRoutes.js';
 import { RenderService } from './dicomweb/renderService.js';
+import { wadoRoutes } from './dicomweb/wadoRoutes.js';
 import { eventStreamRoute, eventTicketRoute } from './events/eventsRoutes.js';
 import { createStudyEventHub, type StudyEventHub } from './events/studyEventHub.js';
 import { errorHandler } from './httpErrors.js';
@@ -50,6 +51,12 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   let renderService: RenderService | undefined;
   const imaging = () => {
     if (options.imaging !== undefined) return options.imaging;
+    ownPool ??= createImagingPool();
+    return ownPool;
+  };
+  const framePool = (): ImagingPool => {
+    const given = imaging();
+    if ('decodeFrame' in given) return given as ImagingPool;
     ownPool ??= createImagingPool();
     return ownPool;
   };
@@ -104,6 +111,14 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   dicomweb.use(renderedRoutes({ db: deps.db, renderer }));
   dicomweb.use(createStowRouter(deps));
   dicomweb.use(qidoRoutes(deps));
+  dicomweb.use(
+    wadoRoutes({
+      db: deps.db,
+      store: deps.store,
+      // Compressed frames asked for as application/octet-stream are decoded in the imaging workers.
+      frameDecoder: { decodeFrame: (bytes, frame) => framePool().decodeFrame(bytes, frame) },
+    }),
+  );
   app.use('/dicomweb', dicomweb);
 
   const uiDir = options.uiDir ?? UI_DIR;
