@@ -2,7 +2,7 @@
 # One image for every telerad service; the command picks which one runs:
 #   node services/all-in-one/dist/main.js   (default: everything in one process)
 #   node services/web/dist/main.js | services/ingest/dist/main.js | services/router/dist/main.js
-#   | services/delivery/dist/main.js
+#   | services/delivery/dist/main.js | services/previews/dist/main.js
 # infra/compose.yaml runs each service in its own container from this image; infra/README.md
 # documents every setting.
 

@@ -182,6 +182,8 @@ const cases: Case[] = [
     encode: ['dcmcjpeg', '+eb'],
     window: { center: 128, width: 256 },
   },
+  { name: 'JPEG extended, 12-bit DX', source: 'dx', encode: ['dcmcjpeg', '+ee'], window: dxWindow },
+  { name: 'JPEG extended, 12-bit, window from the file', source: 'dx', encode: ['dcmcjpeg', '+ee'] },
   { name: 'JPEG baseline, YBR_FULL_422 colour', source: 'rgb', encode: ['dcmcjpeg', '+eb'] },
   { name: 'JPEG baseline, multi-frame', source: 'multiframe', encode: ['dcmcjpeg', '+e1'], frame: 3, window: dxWindow },
   { name: 'JPEG-LS lossless', source: 'dx', encode: ['gdcmconv', '--jpegls'], reference: 'gdcm-raw', window: dxWindow },

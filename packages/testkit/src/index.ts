@@ -1,5 +1,6 @@
 export * from './clinicInbox.js';
 export * from './createTestDb.js';
+export * from './dicomTools.js';
 export * from './freePort.js';
 export * from './launchChromium.js';
 export * from './multipartRelated.js';

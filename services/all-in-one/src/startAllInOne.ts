@@ -1,6 +1,8 @@
 import type { Config } from '@telerad/config';
 import { start as startDelivery } from '@telerad/delivery';
+import { createImagingPool } from '@telerad/imaging';
 import { scheduleOrphanSweep, startCStoreScp } from '@telerad/ingest';
+import { start as startPreviews } from '@telerad/previews';
 import { start as startRouter } from '@telerad/router';
 import { openRuntime, type Runtime, type RuntimeOptions } from '@telerad/runtime';
 import { start as startWeb } from '@telerad/web';
@@ -13,6 +15,8 @@ export interface AllInOne {
   dicomPort: number;
   /** Runs the router's reconciliation pass now. */
   reconcileNow(): Promise<void>;
+  /** Queues render jobs for every instance without previews now; resolves to how many. */
+  reconcilePreviewsNow(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -28,12 +32,17 @@ export async function startAllInOne(
     stops.push(() => router.stop());
     const delivery = await startDelivery(runtime);
     stops.push(() => delivery.stop());
+    // One imaging worker pool for the render jobs and the rendered/thumbnail requests.
+    const imaging = createImagingPool();
+    stops.push(() => imaging.close());
+    const previews = await startPreviews(runtime, { imaging });
+    stops.push(() => previews.stop());
     const scp = await startCStoreScp(runtime, {
       port: config.dicomPort,
       ...(options.host !== undefined ? { host: options.host } : {}),
     });
     stops.push(() => scp.stop());
-    const web = await startWeb(runtime, { ...(options.host !== undefined ? { host: options.host } : {}) });
+    const web = await startWeb(runtime, { imaging, ...(options.host !== undefined ? { host: options.host } : {}) });
     stops.push(() => web.stop());
     // Hourly: remove stored files whose index row never committed.
     const stopSweep = scheduleOrphanSweep(runtime);
@@ -44,6 +53,7 @@ export async function startAllInOne(
       port: web.port,
       dicomPort: scp.port,
       reconcileNow: () => router.reconcileNow(),
+      reconcilePreviewsNow: () => previews.reconcileNow(),
       async stop() {
         for (const stop of stops.reverse()) await stop();
         await runtime.close();

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '@telerad/core';
+import { createImagingPool, type ImagingPool } from '@telerad/imaging';
 import { createStowRouter, createTusRouter } from '@telerad/ingest';
+import type { Renderer } from '@telerad/previews';
 import { checkHealth, type Runtime } from '@telerad/runtime';
 import express, { type Express } from 'express';
 import { slaRoutes } from './api/slaRoutes.js';
@@ -11,6 +13,11 @@ import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
+import { renderedRoutes } from './dicomweb/renderedRoutes.js';
+import { RenderService } from './dicomweb/renderService.js';
+import { wadoRoutes } from './dicomweb/wadoRoutes.js';
+import { eventStreamRoute, eventTicketRoute } from './events/eventsRoutes.js';
+import { createStudyEventHub, type StudyEventHub } from './events/studyEventHub.js';
 import { errorHandler } from './httpErrors.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
@@ -23,9 +30,44 @@ export type WebDeps = Pick<
 /** The built browser app, next to this package's dist/ (services/web/dist-ui). */
 const UI_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dist-ui');
 
+export interface AppOptions {
+  uiDir?: string;
+  /**
+   * The imaging worker pool for rendered and thumbnail requests. Without one, the app opens its own at
+   * the first render; `closeApp` closes it.
+   */
+  imaging?: Renderer;
+  /** Live study events of this process (one Redis subscription); without one, the app makes its own. */
+  events?: StudyEventHub;
+  /** Event stream heartbeat interval (tests shorten it). */
+  heartbeatMs?: number;
+}
+
 /** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
-export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Express {
+export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
+  const events = options.events ?? createStudyEventHub(deps);
   const app = express();
+  let ownPool: ReturnType<typeof createImagingPool> | undefined;
+  let renderService: RenderService | undefined;
+  const imaging = () => {
+    if (options.imaging !== undefined) return options.imaging;
+    ownPool ??= createImagingPool();
+    return ownPool;
+  };
+  const framePool = (): ImagingPool => {
+    const given = imaging();
+    if ('decodeFrame' in given) return given as ImagingPool;
+    ownPool ??= createImagingPool();
+    return ownPool;
+  };
+  const renderer = () => {
+    renderService ??= new RenderService(deps.store, imaging);
+    return renderService;
+  };
+  app.locals.closeImaging = async () => {
+    await ownPool?.close();
+    ownPool = undefined;
+  };
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
@@ -40,7 +82,12 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
+  // The event stream authenticates itself: a header, or a one-use ticket for EventSource.
+  api.use(
+    eventStreamRoute(deps, events, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  );
   api.use(authenticate(deps.db));
+  api.use(eventTicketRoute(deps));
   api.use('/uploads', createTusRouter(deps, { uploadDir: path.join(deps.config.dataDir, 'uploads') }));
   api.get('/me', async (_req, res) => {
     const principal = principalOf(res);
@@ -61,8 +108,17 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
 
   const dicomweb = express.Router();
   dicomweb.use(authenticate(deps.db));
+  dicomweb.use(renderedRoutes({ db: deps.db, renderer }));
   dicomweb.use(createStowRouter(deps));
   dicomweb.use(qidoRoutes(deps));
+  dicomweb.use(
+    wadoRoutes({
+      db: deps.db,
+      store: deps.store,
+      // Compressed frames asked for as application/octet-stream are decoded in the imaging workers.
+      frameDecoder: { decodeFrame: (bytes, frame) => framePool().decodeFrame(bytes, frame) },
+    }),
+  );
   app.use('/dicomweb', dicomweb);
 
   const uiDir = options.uiDir ?? UI_DIR;
@@ -75,4 +131,9 @@ export function createApp(deps: WebDeps, options: { uiDir?: string } = {}): Expr
 
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/** Closes what the app opened for itself (its imaging pool, if it opened one). */
+export async function closeApp(app: Express): Promise<void> {
+  await (app.locals.closeImaging as (() => Promise<void>) | undefined)?.();
 }

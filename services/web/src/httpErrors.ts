@@ -12,6 +12,7 @@ import {
 } from '@telerad/core';
 import type { Logger } from '@telerad/telemetry';
 import type { ErrorRequestHandler } from 'express';
+import { asUnrenderable, statusOfImagingError, UnrenderableError } from './dicomweb/renderErrors.js';
 
 export interface HttpError {
   status: number;
@@ -24,6 +25,10 @@ export function toHttpError(error: unknown): HttpError {
     status,
     body: { error: { code, message } },
   });
+  const unrenderable = asUnrenderable(error);
+  if (unrenderable instanceof UnrenderableError) {
+    return make(statusOfImagingError(unrenderable.code), unrenderable.code, unrenderable.message);
+  }
   if (error instanceof PayloadTooLargeError) return make(413, 'too-large', error.message);
   if (error instanceof UnsupportedMediaTypeError) return make(415, 'unsupported-media-type', error.message);
   if (error instanceof ValidationError) return make(400, 'invalid', error.message);

@@ -1,6 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp, type WebDeps } from './createApp.js';
+import type { Renderer } from '@telerad/previews';
+import { closeApp, createApp, type WebDeps } from './createApp.js';
+import { createStudyEventHub } from './events/studyEventHub.js';
 
 export interface WebService {
   port: number;
@@ -9,8 +11,16 @@ export interface WebService {
 }
 
 /** Serves the app on `port` (0 picks a free one). */
-export async function start(deps: WebDeps, options: { port?: number; host?: string } = {}): Promise<WebService> {
-  const app = createApp(deps);
+export async function start(
+  deps: WebDeps,
+  options: { port?: number; host?: string; imaging?: Renderer; heartbeatMs?: number } = {},
+): Promise<WebService> {
+  const events = createStudyEventHub(deps);
+  const app = createApp(deps, {
+    events,
+    ...(options.imaging === undefined ? {} : { imaging: options.imaging }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? deps.config.httpPort, options.host ?? '0.0.0.0', () => resolve(s));
     s.once('error', reject);
@@ -23,10 +33,13 @@ export async function start(deps: WebDeps, options: { port?: number; host?: stri
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await closeApp(app);
+      await events.close();
+    },
   };
 }

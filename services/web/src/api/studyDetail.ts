@@ -17,6 +17,7 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
     .selectFrom('series as se')
     .leftJoin('instance as i', 'i.series_id', 'se.id')
     .select([
+      'se.id',
       'se.series_instance_uid',
       'se.modality',
       'se.series_number',
@@ -26,6 +27,23 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
     .where('se.study_id', '=', studyId)
     .groupBy(['se.id', 'se.series_instance_uid', 'se.modality', 'se.series_number', 'se.series_description'])
     .orderBy('se.series_number')
+    .execute();
+  const instances = await db.db
+    .selectFrom('instance')
+    .select([
+      'series_id',
+      'sop_instance_uid',
+      'instance_number',
+      'rows',
+      'columns',
+      'number_of_frames',
+      'preview_status',
+      'preview_error',
+      'preview_message',
+    ])
+    .where('study_id', '=', studyId)
+    .orderBy('instance_number')
+    .orderBy('sop_instance_uid')
     .execute();
   const report = await db.db
     .selectFrom('report as r')
@@ -83,6 +101,20 @@ export async function loadStudyDetail(db: DbHandle, principal: Principal, studyI
         seriesNumber: s.series_number,
         seriesDescription: s.series_description,
         instanceCount: s.instance_count,
+        instances: instances
+          .filter((i) => i.series_id === s.id)
+          .map((i) => ({
+            sopInstanceUid: i.sop_instance_uid,
+            instanceNumber: i.instance_number,
+            rows: i.rows,
+            columns: i.columns,
+            frames: i.number_of_frames,
+            // pending until the render job stored its previews; failed names the imaging reason.
+            preview:
+              i.preview_status === 'failed'
+                ? { status: 'failed' as const, reason: i.preview_error, message: i.preview_message }
+                : { status: i.preview_status },
+          })),
       })),
     },
     report:

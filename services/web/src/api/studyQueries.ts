@@ -32,6 +32,7 @@ export function selectStudySummaries(db: DbHandle) {
       's.reassigned_at',
       's.reassign_reason',
       's.escalated_to',
+      's.unrenderable_count',
       's.held_at',
       's.paused_ms',
       's.priority_raised_from',
@@ -98,6 +99,8 @@ export interface StudySummary {
   reassigned: { at: string; from: string | null; reason: string } | null;
   /** The fallback (upper-level) hospital the study escalated to after its breach. */
   escalatedTo: string | null;
+  /** Instances whose pixel data cannot be rendered (the study detail names each one's reason). */
+  unrenderableCount: number;
   /** Open hold: the radiologist asked the clinic and the SLA clock is stopped since `since`. */
   hold: { since: string; reason: string } | null;
   /** Time on hold already excluded from the SLA (deadlines moved by as much), in minutes. */
@@ -139,6 +142,7 @@ export function toStudySummary(row: StudySummaryRow): StudySummary {
         ? null
         : { at: row.reassigned_at.toISOString(), from: row.reassigned_from, reason: row.reassign_reason },
     escalatedTo: row.escalated_to_code,
+    unrenderableCount: row.unrenderable_count,
     hold: row.held_at === null ? null : { since: row.held_at.toISOString(), reason: row.hold_reason ?? '' },
     pausedMinutes: Math.round(Number(row.paused_ms) / 6_000) / 10,
     priorityRaisedFrom: row.priority_raised_from,

@@ -57,11 +57,27 @@ export interface StudySummary {
   reassigned?: { at: string; from: string | null; reason: string } | null;
   /** The fallback (upper-level) hospital it escalated to after its breach. */
   escalatedTo?: string | null;
+  /** Images whose pixel data cannot be displayed (the study detail names each reason). */
+  unrenderableCount?: number;
 }
 
 export interface StudyList {
   items: StudySummary[];
   serverTime: string;
+}
+
+export type PreviewState =
+  | { status: 'pending' | 'ready' }
+  /** reason: the imaging error code (no-pixel-data, unsupported-transfer-syntax, corrupt-pixel-data…). */
+  | { status: 'failed'; reason: string | null; message: string | null };
+
+export interface SeriesInstance {
+  sopInstanceUid: string;
+  instanceNumber: number | null;
+  rows: number | null;
+  columns: number | null;
+  frames: number;
+  preview: PreviewState;
 }
 
 export interface Series {
@@ -70,6 +86,7 @@ export interface Series {
   seriesNumber: number | null;
   seriesDescription: string;
   instanceCount: number;
+  instances: SeriesInstance[];
 }
 
 export interface Person {

@@ -3,6 +3,7 @@ import type { StudySummary } from '../api/types';
 import { formatDateTime, localName } from '../format/format';
 import { useServerNow } from '../hooks/serverClock';
 import { navigate, studyPath } from '../router';
+import { StudyThumbnailCell } from '../viewer/StudyThumbnailCell';
 import { PatientLine } from './PatientLine';
 import { PriorityBadge } from './PriorityBadge';
 import { DeliveryStateCell, ReportStateCell, StatusText, TimeLeftCell } from './StudyStateCells';
@@ -25,6 +26,7 @@ export function StudyTable({ studies, showClinic = false, showAssignee = false }
       <table className="table study-table">
         <thead>
           <tr>
+            <th className="thumb-cell">{t('column.image')}</th>
             <th>{t('column.priority')}</th>
             <th>{t('column.patient')}</th>
             {showClinic && <th>{t('column.clinic')}</th>}
@@ -48,6 +50,7 @@ export function StudyTable({ studies, showClinic = false, showAssignee = false }
               data-status={study.status}
               onClick={() => navigate(studyPath(study.id))}
             >
+              <StudyThumbnailCell study={study} />
               <td>
                 <PriorityBadge priority={study.priority} />
               </td>

@@ -16,6 +16,8 @@ import { localName } from '../format/format';
 import { useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
 import { navigate } from '../router';
+import { ImageViewer } from '../viewer/ImageViewer';
+import { UnrenderableNotice } from '../viewer/UnrenderableNotice';
 import { ReportEditor } from './ReportEditor';
 import { ReportStatus } from './ReportStatus';
 
@@ -79,6 +81,11 @@ function DetailBody({ detail, onChanged }: { detail: StudyDetail; onChanged: () 
         </section>
       </div>
       <div className="detail-main">
+        <section className="card no-print">
+          <h2 className="card-title">{t('viewer.title')}</h2>
+          <UnrenderableNotice series={study.series} />
+          <ImageViewer studyInstanceUid={study.studyInstanceUid} series={study.series} />
+        </section>
         <section className="card report-card no-print">
           <div className="card-head">
             <h2>{t('report.title')}</h2>

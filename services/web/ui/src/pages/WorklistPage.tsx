@@ -14,6 +14,7 @@ import { learnServerTime, useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
 import { ReassignedMark } from '../roster/ReassignedMark';
 import { navigate, studyPath } from '../router';
+import { StudyThumbnailCell } from '../viewer/StudyThumbnailCell';
 
 const REFRESH_MS = 5000;
 
@@ -68,6 +69,7 @@ export function WorklistPage() {
               <thead>
                 <tr>
                   <th>{t('column.timeLeft')}</th>
+                  <th className="thumb-cell">{t('column.image')}</th>
                   <th>{t('column.priority')}</th>
                   <th>{t('column.patient')}</th>
                   <th>{t('column.clinic')}</th>
@@ -98,6 +100,7 @@ export function WorklistPage() {
                           <span className="muted">—</span>
                         )}
                       </td>
+                      <StudyThumbnailCell study={study} />
                       <td>
                         <PriorityBadge priority={study.priority} />
                       </td>

@@ -1,0 +1,419 @@
+#!/usr/bin/env node
+// Rendering benchmark (issue 4, "How it is measured"): a 1024-px preview of a 2500 × 3000 16-bit DX,
+// uncompressed, JPEG-LS and JPEG 2000, through telerad's WADO-RS `rendered` and Orthanc's on the same
+// files, then cached thumbnails, and each server's peak memory. Results: docs/benchmarks.md.
+//
+//   pnpm build && node scripts/bench/render.mjs [--iterations 20] [--thumbnails 300] [--no-orthanc]
+//
+// Both servers run as child processes on loopback on their embedded defaults in a temp dir, started
+// as scripts/bench/ingest.mjs starts them: telerad is `node services/all-in-one/dist/main.js`
+// (PGlite, local object folder, its own redis-server), Orthanc is Debian's `Orthanc` with the
+// `orthanc-dicomweb` plugin, and `orthanc-gdcm` when installed (without it Orthanc refuses JPEG 2000).
+// The three files are made before the clock starts: `createDxInstance` (explicit VR little endian,
+// 12 bits stored) and `gdcmconv --jpegls` / `--j2k` of fresh copies (lossless). Both servers get the
+// same bytes by STOW-RS; telerad's render jobs are awaited so its stored previews exist.
+//
+// Preview rows: one client, requests one after another, each
+//   GET /dicomweb/studies/{st}/series/{se}/instances/{sop}/rendered?viewport=1024,1024&window=C,W,LINEAR
+// (Orthanc: the same path under /dicom-web), with a different window every request so that no server
+// can answer from a cache (telerad's answer must say `Telerad-Render-Source: rendered`). One warm-up
+// request per server and file is not counted. Thumbnail row: GET …/thumbnail on telerad (the stored
+// thumbnail, from memory after the first request), and on Orthanc, whose DICOMweb plugin 1.7 has no
+// thumbnail resource, the same `rendered?viewport=256,256` repeated. Peak RSS is VmHWM of each
+// server process (telerad's worker threads are inside its process; its redis-server is not counted).
+// Prints a table and one JSON line.
+import { execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { embeddedTeleradEnv, freePort, killGroup, procStatusKb, sleep } from './lib/telerad.mjs';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
+const dicomDist = path.join(root, 'packages/dicom/dist/index.js');
+for (const file of [mainJs, dicomDist]) {
+  if (!existsSync(file)) {
+    console.error(`${path.relative(root, file)} is missing: run \`pnpm build\` first`);
+    process.exit(2);
+  }
+}
+const { createDxInstance, newUid } = await import(dicomDist);
+
+const { values } = parseArgs({
+  options: {
+    iterations: { type: 'string', default: '20' },
+    thumbnails: { type: 'string', default: '300' },
+    'no-orthanc': { type: 'boolean', default: false },
+  },
+});
+const iterations = positiveInt(values.iterations, '--iterations');
+const thumbnailRequests = positiveInt(values.thumbnails, '--thumbnails');
+const clinicAuth = 'Bearer demo-token-clinic-a';
+const TARGET_MS = { uncompressed: 150, 'JPEG-LS': 600, 'JPEG 2000': 1500 };
+
+function positiveInt(text, name) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${name} must be a positive integer, not ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return n;
+}
+
+// ── cleanup: child process groups and the temp dir, on every way out ──────────────────────────────
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'telerad-bench-render-'));
+const children = [];
+let cleanedUp = false;
+async function cleanup() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  for (const { child } of children) killGroup(child, 'SIGTERM');
+  await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 15_000).unref())]);
+  for (const { child } of children) killGroup(child, 'SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', () => {
+  for (const { child } of children) killGroup(child, 'SIGKILL');
+  if (!cleanedUp) rmSync(tmp, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers and removing ${tmp}`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+function startChild(name, command, args, options) {
+  const log = path.join(tmp, `${name}.log`);
+  const out = createWriteStream(log);
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(out);
+  child.stderr.pipe(out);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  children.push({ name, child, exited });
+  return { child, log, exited };
+}
+
+function tail(file, lines = 30) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+async function waitFor(name, url, headers, started, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (started.child.exitCode !== null || started.child.signalCode !== null) {
+      throw new Error(`${name} exited during start-up:\n${tail(started.log)}`);
+    }
+    try {
+      const r = await fetch(url, { headers });
+      if (r.ok) return;
+    } catch {}
+    if (Date.now() > deadline)
+      throw new Error(`${name} did not answer ${url} in ${timeoutMs / 1000} s:\n${tail(started.log)}`);
+    await sleep(200);
+  }
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/** One GET; resolves with status, headers, body and the time to the last byte in ms. */
+function get(url, headers) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const req = http.request(url, { agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          ms: performance.now() - t0,
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function post(url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': body.length } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const percentile = (xs, p) => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+const peakRssMb = (pid) => {
+  const kb = procStatusKb(pid, 'VmHWM');
+  return kb === null ? null : Math.round(kb / 1024);
+};
+
+// ── the files ──────────────────────────────────────────────────────────────────────────────────────
+function makeFiles() {
+  const dir = path.join(tmp, 'files');
+  mkdirSync(dir);
+  const studyInstanceUid = newUid();
+  const seriesInstanceUid = newUid();
+  const kinds = [
+    { name: 'uncompressed', option: null },
+    { name: 'JPEG-LS', option: '--jpegls' },
+    { name: 'JPEG 2000', option: '--j2k' },
+  ];
+  return kinds.map((kind, i) => {
+    const sopInstanceUid = newUid();
+    const raw = path.join(dir, `${i}-raw.dcm`);
+    writeFileSync(
+      raw,
+      createDxInstance({
+        rows: 3000,
+        columns: 2500,
+        studyInstanceUid,
+        seriesInstanceUid,
+        sopInstanceUid,
+        instanceNumber: i + 1,
+      }),
+    );
+    let file = raw;
+    if (kind.option !== null) {
+      file = path.join(dir, `${i}.dcm`);
+      execFileSync('gdcmconv', [kind.option, raw, file]);
+    }
+    const bytes = readFileSync(file);
+    return { ...kind, studyInstanceUid, seriesInstanceUid, sopInstanceUid, bytes };
+  });
+}
+
+function stowBody(files) {
+  const boundary = `bench-${randomBytes(12).toString('hex')}`;
+  const parts = files.flatMap((f) => [
+    Buffer.from(`--${boundary}\r\nContent-Type: application/dicom\r\n\r\n`),
+    f.bytes,
+    Buffer.from('\r\n'),
+  ]);
+  return {
+    contentType: `multipart/related; type="application/dicom"; boundary=${boundary}`,
+    body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+  };
+}
+
+// ── the servers ────────────────────────────────────────────────────────────────────────────────────
+async function startTelerad() {
+  const port = await freePort();
+  const env = embeddedTeleradEnv({
+    root,
+    dataDir: path.join(tmp, 'telerad'),
+    httpPort: port,
+    dicomPort: await freePort(),
+    queuePrefix: 'bench',
+  });
+  const started = startChild('telerad', process.execPath, [mainJs], { cwd: root, env });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor('telerad', `${base}/healthz`, {}, started);
+  return { name: 'telerad', base, web: `${base}/dicomweb`, headers: { authorization: clinicAuth }, ...started };
+}
+
+function pluginPath(pkg, pattern) {
+  try {
+    return execFileSync('dpkg', ['-L', pkg], { encoding: 'utf8' })
+      .split('\n')
+      .find((f) => pattern.test(f));
+  } catch {
+    return undefined;
+  }
+}
+
+async function startOrthanc() {
+  const binary = ['/usr/sbin/Orthanc', '/usr/bin/Orthanc'].find((f) => existsSync(f));
+  const dicomweb = pluginPath('orthanc-dicomweb', /\/plugins\/[^/]*DicomWeb[^/]*\.so$/);
+  if (binary === undefined || dicomweb === undefined) {
+    console.error(
+      'Orthanc or its DICOMweb plugin is not installed (`apt-get install -y orthanc orthanc-dicomweb`); measuring telerad alone',
+    );
+    return null;
+  }
+  const gdcm = pluginPath('orthanc-gdcm', /\/plugins\/[^/]*Gdcm[^/]*\.so$/);
+  const dir = path.join(tmp, 'orthanc');
+  mkdirSync(dir);
+  const port = await freePort();
+  const password = randomBytes(12).toString('hex');
+  const config = {
+    Name: 'telerad-bench',
+    StorageDirectory: path.join(dir, 'storage'),
+    IndexDirectory: path.join(dir, 'index'),
+    HttpPort: port,
+    DicomPort: await freePort(),
+    RemoteAccessAllowed: true,
+    AuthenticationEnabled: true,
+    RegisteredUsers: { bench: password },
+    Plugins: gdcm === undefined ? [dicomweb] : [dicomweb, gdcm],
+    DicomWeb: { Enable: true, Root: '/dicom-web/' },
+  };
+  const file = path.join(dir, 'orthanc.json');
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  const started = startChild('orthanc', binary, [file], { cwd: dir });
+  const base = `http://127.0.0.1:${port}`;
+  const headers = { authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}` };
+  await waitFor('orthanc', `${base}/system`, headers, started);
+  const version = JSON.parse((await get(`${base}/system`, headers)).body.toString()).Version;
+  return { name: 'orthanc', base, web: `${base}/dicom-web`, headers, version, gdcm: gdcm !== undefined, ...started };
+}
+
+async function upload(server, files) {
+  const { body, contentType } = stowBody(files);
+  const r = await post(
+    `${server.web}/studies`,
+    { ...server.headers, 'content-type': contentType, accept: 'application/dicom+json' },
+    body,
+  );
+  if (r.status !== 200) throw new Error(`${server.name} STOW-RS → ${r.status}: ${r.text.slice(0, 400)}`);
+}
+
+/** Waits until telerad's render jobs have stored every file's previews. */
+async function previewsStored(telerad, files) {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const list = JSON.parse((await get(`${telerad.base}/api/studies?limit=10`, telerad.headers)).body.toString());
+    const study = list.items.find((s) => s.studyInstanceUid === files[0].studyInstanceUid);
+    if (study !== undefined) {
+      const detail = JSON.parse(
+        (await get(`${telerad.base}/api/studies/${study.id}`, telerad.headers)).body.toString(),
+      );
+      const states = detail.study.series.flatMap((s) => s.instances.map((i) => i.preview.status));
+      if (states.length === files.length && states.every((s) => s !== 'pending')) return states;
+    }
+    if (Date.now() > deadline) throw new Error('telerad did not store the previews within 180 s');
+    await sleep(250);
+  }
+}
+
+const instancePath = (f) =>
+  `/studies/${f.studyInstanceUid}/series/${f.seriesInstanceUid}/instances/${f.sopInstanceUid}`;
+
+/** `iterations` previews of one file, each in a window no request used before. */
+async function previews(server, file, offset) {
+  const times = [];
+  let failure = null;
+  for (let i = -1; i < iterations; i++) {
+    const window = `${1000 + offset + i * 13},${2800 + i * 7},linear`;
+    const r = await get(`${server.web}${instancePath(file)}/rendered?viewport=1024,1024&window=${window}`, {
+      ...server.headers,
+      accept: 'image/jpeg',
+    });
+    if (r.status !== 200) {
+      failure = `${r.status} ${r.body.toString().slice(0, 160).replace(/\s+/g, ' ')}`;
+      break;
+    }
+    if (server.name === 'telerad' && r.headers['telerad-render-source'] !== 'rendered') {
+      throw new Error(`telerad answered a new window from ${r.headers['telerad-render-source']}, not a render`);
+    }
+    if (i >= 0) times.push(r.ms);
+  }
+  return failure === null ? { p50: percentile(times, 50), p95: percentile(times, 95), n: times.length } : { failure };
+}
+
+async function thumbnails(server, file) {
+  const url =
+    server.name === 'telerad'
+      ? `${server.web}${instancePath(file)}/thumbnail`
+      : `${server.web}${instancePath(file)}/rendered?viewport=256,256`;
+  const times = [];
+  for (let i = -1; i < thumbnailRequests; i++) {
+    const r = await get(url, { ...server.headers, accept: 'image/jpeg' });
+    if (r.status !== 200) return { failure: `${r.status} ${r.body.toString().slice(0, 160)}` };
+    if (i >= 0) times.push(r.ms);
+  }
+  return { p50: percentile(times, 50), p99: percentile(times, 99), n: times.length };
+}
+
+// ── run ────────────────────────────────────────────────────────────────────────────────────────────
+try {
+  const load0 = os.loadavg();
+  const files = makeFiles();
+  for (const f of files) console.error(`${f.name}: ${(f.bytes.length / 1e6).toFixed(1)} MB`);
+  const telerad = await startTelerad();
+  const orthanc = values['no-orthanc'] ? null : await startOrthanc();
+  const servers = [telerad, ...(orthanc ? [orthanc] : [])];
+  for (const s of servers) await upload(s, files);
+  const states = await previewsStored(telerad, files);
+  console.error(`telerad previews: ${states.join(', ')}`);
+
+  const rows = [];
+  for (const [index, file] of files.entries()) {
+    const row = { file: file.name, target: TARGET_MS[file.name] };
+    // Which server goes first alternates, so neither always meets a warmer machine.
+    const order = index % 2 === 0 ? servers : [...servers].reverse();
+    for (const s of order) row[s.name] = await previews(s, file, index * 1000);
+    rows.push(row);
+  }
+  const thumbs = {};
+  for (const s of servers) thumbs[s.name] = await thumbnails(s, files[0]);
+  const memory = Object.fromEntries(servers.map((s) => [s.name, peakRssMb(s.child.pid)]));
+  const load1 = os.loadavg();
+
+  const ms = (x) => (x === null || x === undefined ? '—' : `${Math.round(x)} ms`);
+  const cell = (r, key) => (r === undefined ? '—' : r.failure ? `refused (${r.failure.slice(0, 40)})` : ms(r[key]));
+  console.log(
+    `\nrender benchmark — ${os.cpus().length} cores, load ${load0.map((l) => l.toFixed(2)).join(' ')} before, ${load1.map((l) => l.toFixed(2)).join(' ')} after`,
+  );
+  console.log(
+    `Orthanc ${orthanc?.version ?? '(not run)'}${orthanc ? (orthanc.gdcm ? ' with orthanc-gdcm' : ' without orthanc-gdcm') : ''}; ${iterations} previews per file, ${thumbnailRequests} thumbnails\n`,
+  );
+  console.log(
+    '| 1024-px preview | telerad p50 | telerad p95 | Orthanc p50 | Orthanc p95 | Orthanc/telerad (p50) | target p50 | met |',
+  );
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const t = r.telerad;
+    const o = r.orthanc;
+    const ratio = t?.p50 && o?.p50 ? `${(o.p50 / t.p50).toFixed(2)}×` : '—';
+    const met = t?.p50 !== undefined && t.p50 <= r.target && (o === undefined || o.failure || o.p50 > t.p50);
+    console.log(
+      `| ${r.file} | ${cell(t, 'p50')} | ${cell(t, 'p95')} | ${cell(o, 'p50')} | ${cell(o, 'p95')} | ${ratio} | ≤ ${r.target} ms | ${met ? 'yes' : 'no'} |`,
+    );
+  }
+  const tt = thumbs.telerad;
+  const ot = thumbs.orthanc;
+  console.log(
+    `| thumbnail, repeated (p99) | ${cell(tt, 'p99')} | | ${cell(ot, 'p99')} | | ${tt?.p99 && ot?.p99 ? `${(ot.p99 / tt.p99).toFixed(1)}×` : '—'} | ≤ 20 ms | ${tt?.p99 <= 20 && (!ot?.p99 || ot.p99 > tt.p99) ? 'yes' : 'no'} |`,
+  );
+  console.log(
+    `\npeak RSS: telerad ${memory.telerad ?? '—'} MB${orthanc ? `, Orthanc ${memory.orthanc ?? '—'} MB` : ''}`,
+  );
+  console.log(
+    JSON.stringify({
+      rows,
+      thumbnails: thumbs,
+      peakRssMb: memory,
+      load: { before: load0, after: load1 },
+      orthanc: orthanc?.version ?? null,
+    }),
+  );
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  agent.destroy();
+  await cleanup();
+}

@@ -1,0 +1,4 @@
+export * from './execRenderJob.js';
+export * from './previewSpec.js';
+export * from './reconcilePreviews.js';
+export * from './start.js';

@@ -1,0 +1,116 @@
+import { createDxInstance, newUid } from '@telerad/dicom';
+import { createImagingPool, type ImagingPool } from '@telerad/imaging';
+import { previewKeysOf, storeInstance } from '@telerad/ingest';
+import { openRuntime, type Runtime } from '@telerad/runtime';
+import { pdfInstance, testConfig } from '@telerad/testkit';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { execRenderJob } from './execRenderJob.js';
+import { type PreviewsService, start } from './start.js';
+
+/** Previews made after intake, against real PostgreSQL, Redis, the object store and the imaging pool. */
+describe('render job', () => {
+  let runtime: Runtime;
+  let cleanup: () => Promise<void>;
+  let imaging: ImagingPool;
+  let previews: PreviewsService;
+  let clinicId: string;
+
+  beforeAll(async () => {
+    const t = await testConfig({ database: 'postgres' });
+    cleanup = t.cleanup;
+    runtime = await openRuntime(t.config);
+    imaging = createImagingPool({ threads: 1 });
+    previews = await start(runtime, { imaging });
+    clinicId = (
+      await runtime.db.db.selectFrom('clinic').select('id').where('code', '=', 'clinic-a').executeTakeFirstOrThrow()
+    ).id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await previews?.stop();
+    await imaging?.close();
+    await runtime?.close();
+    await cleanup?.();
+  });
+
+  const send = (bytes: Buffer) => storeInstance(runtime, bytes, { clinicId, actor: 'clinic:test', channel: 'stow-rs' });
+  const instanceOf = (sopInstanceUid: string) =>
+    runtime.db.db
+      .selectFrom('instance')
+      .selectAll()
+      .where('sop_instance_uid', '=', sopInstanceUid)
+      .executeTakeFirstOrThrow();
+  const settled = async (sopInstanceUid: string) => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const row = await instanceOf(sopInstanceUid);
+      if (row.preview_status !== 'pending' || Date.now() > deadline) return row;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  test('a stored radiograph gets a 1024-px preview and a 256-px thumbnail next to its original', async () => {
+    const stored = await send(createDxInstance({ rows: 1500, columns: 1250 }));
+    const row = await settled(stored.sopInstanceUid);
+    expect(row).toMatchObject({
+      preview_status: 'ready',
+      preview_width: 853,
+      preview_height: 1024,
+      thumbnail_width: 213,
+      thumbnail_height: 256,
+      preview_error: null,
+    });
+    const keys = previewKeysOf(row.blob_key);
+    expect(keys.preview).toBe(row.blob_key.replace(/\.dcm$/, '.preview.jpg'));
+    const preview = await sharp(await runtime.store.getBuffer(keys.preview)).metadata();
+    const thumbnail = await sharp(await runtime.store.getBuffer(keys.thumbnail)).metadata();
+    expect([preview.format, preview.width, preview.height]).toEqual(['jpeg', 853, 1024]);
+    expect([thumbnail.format, thumbnail.width, thumbnail.height]).toEqual(['jpeg', 213, 256]);
+    // The picture is the radiograph, not a flat field: a chest has dark lungs and a bright mediastinum.
+    const stats = await sharp(await runtime.store.getBuffer(keys.preview)).stats();
+    expect(stats.channels[0]?.stdev).toBeGreaterThan(20);
+  });
+
+  test('a file without pixel data is marked on its instance and its study once, with the reason', async () => {
+    const studyInstanceUid = newUid();
+    const seriesInstanceUid = newUid();
+    await send(createDxInstance({ studyInstanceUid }));
+    const pdf = await send(await pdfInstance({ studyInstanceUid, seriesInstanceUid, sopInstanceUid: newUid() }));
+    const row = await settled(pdf.sopInstanceUid);
+    expect(row.preview_status).toBe('failed');
+    expect(row.preview_error).toBe('no-pixel-data');
+    expect(row.preview_message).toMatch(/pixel data/i);
+    // A second run (a retry, a second worker) changes nothing.
+    expect(await execRenderJob(row.id, { ...runtime, imaging, logger: runtime.logger })).toEqual({ kind: 'already' });
+    const study = await runtime.db.db
+      .selectFrom('study')
+      .select('unrenderable_count')
+      .where('id', '=', pdf.studyId)
+      .executeTakeFirstOrThrow();
+    expect(study.unrenderable_count).toBe(1);
+    expect(await runtime.store.head(previewKeysOf(row.blob_key).thumbnail)).toBeNull();
+  });
+
+  test('jobs are idempotent: one job per instance, and a ready instance is not rendered again', async () => {
+    const stored = await send(createDxInstance());
+    const row = await settled(stored.sopInstanceUid);
+    expect(row.preview_status).toBe('ready');
+    expect(await execRenderJob(row.id, { ...runtime, imaging, logger: runtime.logger })).toEqual({ kind: 'already' });
+    const jobs = await runtime.queues.render.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed']);
+    expect(jobs.filter((j) => j.data.instanceId === row.id)).toHaveLength(1);
+    expect(jobs.find((j) => j.data.instanceId === row.id)?.id).toBe(`render-${row.id}`);
+  });
+
+  test('start-up reconciliation renders instances whose job was lost', async () => {
+    const stored = await send(createDxInstance());
+    const row = await settled(stored.sopInstanceUid);
+    // As after a Redis loss: the instance is back to pending and no job exists for it.
+    await runtime.db.db.updateTable('instance').set({ preview_status: 'pending' }).where('id', '=', row.id).execute();
+    await (await runtime.queues.render.getJob(`render-${row.id}`))?.remove();
+    await runtime.store.delete(previewKeysOf(row.blob_key).preview);
+    expect(await previews.reconcileNow()).toBeGreaterThanOrEqual(1);
+    expect((await settled(stored.sopInstanceUid)).preview_status).toBe('ready');
+    expect(await runtime.store.head(previewKeysOf(row.blob_key).preview)).not.toBeNull();
+  });
+});

@@ -1,0 +1,164 @@
+import { outputSize, type RenderOptions } from '@telerad/imaging';
+import { previewKeysOf } from '@telerad/ingest';
+import { PREVIEW_SPEC, type Renderer } from '@telerad/previews';
+import type { BlobStore } from '@telerad/storage';
+import { LRUCache } from 'lru-cache';
+import sharp from 'sharp';
+import { defaultWindowOf } from './defaultWindow.js';
+import { UnrenderableError } from './renderErrors.js';
+import { CONTENT_TYPES, type RenderRequest } from './renderParams.js';
+import type { RenderTarget } from './renderTargets.js';
+
+/** Where an answer came from, in the `Telerad-Render-Source` header (benchmarks and tests read it). */
+export type RenderSource = 'stored' | 'derived' | 'rendered' | 'cached';
+
+export interface RenderAnswer {
+  data: Buffer;
+  contentType: string;
+  width: number;
+  height: number;
+  source: RenderSource;
+}
+
+export interface RenderServiceOptions {
+  /** Bytes of rendered answers kept in memory (default 64 MB). */
+  cacheBytes?: number;
+  /** Bytes of original instances kept in memory for re-windowing (default 96 MB). */
+  originalsBytes?: number;
+}
+
+type Cached = Omit<RenderAnswer, 'source'>;
+
+/**
+ * Answers rendered and thumbnail requests: from the previews the render job stored when the request
+ * asks for them (the file's own window, their size or smaller), else rendered in the imaging worker
+ * pool. Answers are kept in a bounded LRU, and so are the originals a radiologist is windowing, so
+ * dragging the window re-renders without re-reading the file. Requests for the same answer while it
+ * is being made share one render.
+ */
+export class RenderService {
+  private readonly answers: LRUCache<string, Cached>;
+  private readonly originals: LRUCache<string, Buffer>;
+  private readonly inFlight = new Map<string, Promise<Cached & { source: RenderSource }>>();
+  private readonly windows = new LRUCache<string, { value: { center: number; width: number } | null }>({ max: 10_000 });
+
+  constructor(
+    private readonly store: BlobStore,
+    private readonly imaging: () => Renderer,
+    options: RenderServiceOptions = {},
+  ) {
+    this.answers = new LRUCache({ maxSize: options.cacheBytes ?? 64 << 20, sizeCalculation: (v) => v.data.length });
+    this.originals = new LRUCache({ maxSize: options.originalsBytes ?? 96 << 20, sizeCalculation: (v) => v.length });
+  }
+
+  async render(target: RenderTarget, request: RenderRequest): Promise<RenderAnswer> {
+    if (target.preview.status === 'failed') {
+      throw new UnrenderableError(
+        target.preview.error as UnrenderableError['code'],
+        `instance ${target.sopInstanceUid} cannot be rendered: ${target.preview.message}`,
+      );
+    }
+    const frame = request.frame ?? 1;
+    if (frame > target.frames) {
+      throw new UnrenderableError(
+        'frame-out-of-range',
+        `instance ${target.sopInstanceUid} has ${target.frames} frame(s); frame ${frame} does not exist`,
+      );
+    }
+    const key = cacheKey(target, request);
+    const hit = this.answers.get(key);
+    if (hit !== undefined) return { ...hit, source: 'cached' };
+    let pending = this.inFlight.get(key);
+    if (pending === undefined) {
+      pending = this.make(target, request).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    const made = await pending;
+    this.answers.set(key, { data: made.data, contentType: made.contentType, width: made.width, height: made.height });
+    return made;
+  }
+
+  private async make(target: RenderTarget, request: RenderRequest): Promise<RenderAnswer> {
+    const fromStored = await this.fromStoredPreview(target, request);
+    if (fromStored !== null) return fromStored;
+    const bytes = await this.original(target.blobKey);
+    const options: RenderOptions = { format: request.format };
+    if (request.frame !== undefined) options.frame = request.frame;
+    if (request.window !== undefined) options.window = request.window;
+    if (request.quality !== undefined) options.quality = request.quality;
+    if (request.viewport !== undefined) options.viewport = request.viewport;
+    else if (request.kind === 'thumbnail') options.maxSize = PREVIEW_SPEC.thumbnail.maxSize;
+    const image = await this.imaging().render(bytes, options);
+    return { ...image, source: 'rendered' };
+  }
+
+  /**
+   * The stored thumbnail or preview answers a request in the file's own window, for the first frame,
+   * at their size or smaller: as stored when size, format and quality are theirs, else scaled down and
+   * re-encoded (a few milliseconds, against a full decode of the original).
+   */
+  private async fromStoredPreview(target: RenderTarget, request: RenderRequest): Promise<RenderAnswer | null> {
+    const { preview } = target;
+    if (preview.status !== 'ready' || request.window !== undefined || (request.frame ?? 1) !== 1) return null;
+    if (target.columns === null || target.rows === null) return null;
+    const size = request.viewport
+      ? outputSize(target.columns, target.rows, { viewport: request.viewport })
+      : request.kind === 'thumbnail'
+        ? { width: preview.thumbnailWidth, height: preview.thumbnailHeight }
+        : { width: target.columns, height: target.rows };
+    const keys = previewKeysOf(target.blobKey);
+    const candidates = [
+      { key: keys.thumbnail, width: preview.thumbnailWidth, height: preview.thumbnailHeight },
+      { key: keys.preview, width: preview.width, height: preview.height },
+    ];
+    const source = candidates.find((c) => size.width <= c.width && size.height <= c.height);
+    if (source === undefined) return null;
+    const stored = await this.store.getBuffer(source.key);
+    const exact = size.width === source.width && size.height === source.height;
+    if (exact && request.format === 'jpeg' && request.quality === undefined) {
+      return { data: stored, contentType: 'image/jpeg', width: source.width, height: source.height, source: 'stored' };
+    }
+    const quality = request.quality ?? PREVIEW_SPEC.preview.quality;
+    const scaled = sharp(stored).resize({ width: size.width, height: size.height, fit: 'fill' });
+    const encoded =
+      request.format === 'png'
+        ? scaled.png()
+        : request.format === 'webp'
+          ? scaled.webp({ quality })
+          : scaled.jpeg({ quality });
+    const { data, info } = await encoded.toBuffer({ resolveWithObject: true });
+    return {
+      data,
+      contentType: CONTENT_TYPES[request.format],
+      width: info.width,
+      height: info.height,
+      source: 'derived',
+    };
+  }
+
+  /**
+   * The window a rendering without `window` starts from (see defaultWindowOf). Reading it loads the
+   * original into memory, which is what the radiologist's first drag will need anyway.
+   */
+  async defaultWindow(target: RenderTarget): Promise<{ center: number; width: number } | null> {
+    const known = this.windows.get(target.instanceId);
+    if (known !== undefined) return known.value;
+    const value = defaultWindowOf(await this.original(target.blobKey));
+    this.windows.set(target.instanceId, { value });
+    return value;
+  }
+
+  private async original(blobKey: string): Promise<Buffer> {
+    const cached = this.originals.get(blobKey);
+    if (cached !== undefined) return cached;
+    const bytes = await this.store.getBuffer(blobKey);
+    this.originals.set(blobKey, bytes);
+    return bytes;
+  }
+}
+
+function cacheKey(target: RenderTarget, r: RenderRequest): string {
+  const window = r.window === undefined ? '' : `${r.window.center},${r.window.width},${r.window.fn}`;
+  const viewport = r.viewport === undefined ? '' : `${r.viewport.width}x${r.viewport.height}`;
+  return [target.instanceId, r.kind, r.frame ?? 1, window, viewport, r.format, r.quality ?? ''].join('|');
+}
