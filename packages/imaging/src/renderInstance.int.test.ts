@@ -188,7 +188,7 @@ interface Case {
   /** What dcmtk renders as the reference: the file under test, or its gdcmconv --raw copy. */
   reference?: 'file' | 'gdcm-raw';
   /** A second conversion after `encode`. */
-  then?: Tool;
+  decompress?: Tool;
   window?: RenderWindow;
   frame?: number;
   /** dcmtk renders with the file's VOI LUT (+Wl 1) instead of a window. */
@@ -239,13 +239,13 @@ const cases: Case[] = [
     name: 'YBR_FULL native (JPEG decoded without colour conversion)',
     source: 'rgb',
     encode: ['dcmcjpeg', '+eb', '+q', '98'],
-    then: ['dcmdjpeg', '+cn'],
+    decompress: ['dcmdjpeg', '+cn'],
   },
   {
     name: 'YBR_FULL_422 native',
     source: 'rgb',
     encode: ['dcmcjpeg', '+eb', '+q', '98'],
-    then: ['dcmdjpeg', '+cn', '+px'],
+    decompress: ['dcmdjpeg', '+cn', '+px'],
     ybr422: true,
   },
   { name: 'JPEG-LS lossless', source: 'dx', encode: ['gdcmconv', '--jpegls'], reference: 'gdcm-raw', window: dxWindow },
@@ -278,7 +278,7 @@ const cases: Case[] = [
 
 async function fileUnderTest(testCase: Case): Promise<Buffer> {
   let file = sources[testCase.source]();
-  for (const [index, step] of [testCase.encode, testCase.then].entries()) {
+  for (const [index, step] of [testCase.encode, testCase.decompress].entries()) {
     if (!step) continue;
     const [tool, ...args] = step;
     file = await convert(dir, file, tool, args, `${slug(testCase.name)}-${index}`);
