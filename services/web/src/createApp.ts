@@ -16,6 +16,8 @@ import { qidoRoutes } from './dicomweb/qidoRoutes.js';
 import { renderedRoutes } from './dicomweb/renderedRoutes.js';
 import { RenderService } from './dicomweb/renderService.js';
 import { wadoRoutes } from './dicomweb/wadoRoutes.js';
+import { eventStreamRoute, eventTicketRoute } from './events/eventsRoutes.js';
+import { createStudyEventHub, type StudyEventHub } from './events/studyEventHub.js';
 import { errorHandler } from './httpErrors.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
@@ -35,10 +37,15 @@ export interface AppOptions {
    * the first render; `closeApp` closes it.
    */
   imaging?: Renderer;
+  /** Live study events of this process (one Redis subscription); without one, the app makes its own. */
+  events?: StudyEventHub;
+  /** Event stream heartbeat interval (tests shorten it). */
+  heartbeatMs?: number;
 }
 
 /** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
 export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
+  const events = options.events ?? createStudyEventHub(deps);
   const app = express();
   let ownPool: ReturnType<typeof createImagingPool> | undefined;
   let renderService: RenderService | undefined;
@@ -75,7 +82,12 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
+  // The event stream authenticates itself: a header, or a one-use ticket for EventSource.
+  api.use(
+    eventStreamRoute(deps, events, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  );
   api.use(authenticate(deps.db));
+  api.use(eventTicketRoute(deps));
   api.use('/uploads', createTusRouter(deps, { uploadDir: path.join(deps.config.dataDir, 'uploads') }));
   api.get('/me', async (_req, res) => {
     const principal = principalOf(res);
