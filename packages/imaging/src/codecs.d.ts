@@ -46,8 +46,18 @@ declare module '@cornerstonejs/codec-openjpeg/decodewasmjs' {
   export default factory;
 }
 
+interface HtJ2kEncoder {
+  getDecodedBuffer(info: CodecFrameInfo & { isUsingColorTransform: boolean }): Uint8Array;
+  getEncodedBuffer(): Uint8Array;
+  encode(): void;
+  setDecompositions(levels: number): void;
+  delete(): void;
+}
+
 declare module '@cornerstonejs/codec-openjph/wasmjs' {
-  const factory: (options?: CodecModuleOptions) => Promise<{ HTJ2KDecoder: new () => J2kDecoder }>;
+  const factory: (
+    options?: CodecModuleOptions,
+  ) => Promise<{ HTJ2KDecoder: new () => J2kDecoder; HTJ2KEncoder: new () => HtJ2kEncoder }>;
   export default factory;
 }
 

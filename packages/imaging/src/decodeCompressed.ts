@@ -1,4 +1,16 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ImagingError } from './ImagingError.js';
+
+interface JpegImage {
+  parse(data: Uint8Array): void;
+  colorTransform: boolean;
+  width: number;
+  height: number;
+  components: unknown[];
+  getData16(width: number, height: number): Uint16Array;
+}
 
 /** What a codec produced: samples right-aligned, native little-endian, `bits` ≤ 8 in one byte each. */
 export interface CodecOutput {
@@ -27,21 +39,33 @@ function once<T>(load: () => Promise<T>): Loaded<T> {
  * (a log line per corrupt file, without an instance id, would help no one).
  */
 let lastCodecMessage = '';
-const codecOutput = {
+/** A new object for each module: Emscripten adds the module's exports to the object it is given. */
+const codecOutput = () => ({
   print: (text: string) => {
     lastCodecMessage = text;
   },
   printErr: (text: string) => {
     lastCodecMessage = text;
   },
-};
+});
 
-const charls = once(async () => (await import('@cornerstonejs/codec-charls/decodewasmjs')).default(codecOutput));
+const charls = once(async () => (await import('@cornerstonejs/codec-charls/decodewasmjs')).default(codecOutput()));
 const libjpegTurbo = once(async () =>
-  (await import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs')).default(codecOutput),
+  (await import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs')).default(codecOutput()),
 );
-const openjpeg = once(async () => (await import('@cornerstonejs/codec-openjpeg/decodewasmjs')).default(codecOutput));
-const openjph = once(async () => (await import('@cornerstonejs/codec-openjph/wasmjs')).default(codecOutput));
+const openjpeg = once(async () => (await import('@cornerstonejs/codec-openjpeg/decodewasmjs')).default(codecOutput()));
+/** OpenJPH's module; the tests encode HTJ2K with it (its factory can run only once per thread). */
+export const openjph = once(async () => (await import('@cornerstonejs/codec-openjph/wasmjs')).default(codecOutput()));
+/**
+ * 12-bit JPEG (Extended, process 4): libjpeg-turbo's WASM build is 8-bit only, so this uses
+ * cornerstone's JpegImage (a pdf.js descendant) from @cornerstonejs/dicom-image-loader. That package
+ * does not export the file, so it is loaded by path from the installed package.
+ */
+const jpegImage = once(async () => {
+  const packageJson = createRequire(import.meta.url).resolve('@cornerstonejs/dicom-image-loader/package.json');
+  const file = path.join(path.dirname(packageJson), 'dist/esm/codecs/jpeg.js');
+  return ((await import(pathToFileURL(file).href)) as { default: new () => JpegImage }).default;
+});
 const jpegLossless = once(async () => (await import('jpeg-lossless-decoder-js')).Decoder);
 
 /** WASM codecs throw numbers (exception pointers), strings or Errors. */
@@ -126,6 +150,44 @@ export async function decodeJpeg8(encoded: Uint8Array): Promise<CodecOutput> {
   } finally {
     decoder.delete();
   }
+}
+
+/**
+ * JPEG with 9–12-bit samples, grayscale. JpegImage's level shift is scaled from the 8-bit constant
+ * (2056 / (255 / 4095) instead of 2048 · 16 + 8), which adds a constant 15 to every 12-bit sample
+ * below the top clamp; it is taken off here so that the values match libjpeg's (dcmtk's) decode.
+ */
+export async function decodeJpeg12(encoded: Uint8Array, precision: number): Promise<CodecOutput> {
+  const JpegImage = await jpegImage();
+  const jpeg = new JpegImage();
+  let samples: Uint16Array;
+  try {
+    jpeg.parse(encoded);
+    jpeg.colorTransform = false;
+    if (jpeg.components.length !== 1) {
+      throw new ImagingError('unsupported-image', `colour JPEG with ${precision}-bit samples cannot be decoded`);
+    }
+    samples = jpeg.getData16(jpeg.width, jpeg.height);
+  } catch (error) {
+    throw codecFailure('JPEG', error);
+  }
+  const top = 2 ** precision - 1;
+  const bias = Math.floor(((2056 * top) / 255 - (2 ** (precision - 1) * 16 + 8)) / 16);
+  if (bias > 0) {
+    for (let index = 0; index < samples.length; index++) {
+      const value = samples[index] as number;
+      if (value !== top) samples[index] = value > bias ? value - bias : 0;
+    }
+  }
+  return checkLength('JPEG', {
+    pixels: new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength),
+    rows: jpeg.height,
+    columns: jpeg.width,
+    bitsPerSample: precision,
+    components: 1,
+    planar: false,
+    rgb: false,
+  });
 }
 
 export async function decodeJpegLossless(encoded: Uint8Array, bitsAllocated: number): Promise<CodecOutput> {

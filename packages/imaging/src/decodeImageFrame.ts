@@ -2,6 +2,7 @@ import {
   type CodecOutput,
   decodeJ2k,
   decodeJpeg8,
+  decodeJpeg12,
   decodeJpegLossless,
   decodeJpegLs,
   jpegFrameHeader,
@@ -48,10 +49,7 @@ export async function decodeImageFrame(image: ParsedImage, frame: number, option
     case 'jpeg-baseline': {
       const encoded = encapsulatedFrame(image, frame);
       const { precision } = jpegFrameHeader(encoded);
-      if (precision > 8) {
-        throw new ImagingError('unsupported-image', `JPEG with ${precision}-bit samples cannot be decoded yet`);
-      }
-      return fromCodec(image, await decodeJpeg8(encoded));
+      return fromCodec(image, precision > 8 ? await decodeJpeg12(encoded, precision) : await decodeJpeg8(encoded));
     }
     case 'jpeg-lossless':
       return fromCodec(image, await decodeJpegLossless(encapsulatedFrame(image, frame), header.bitsAllocated));

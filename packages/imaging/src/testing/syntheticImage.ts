@@ -37,8 +37,9 @@ export function syntheticImage(spec: SyntheticImageSpec): Buffer {
   const frames = spec.frames ?? 1;
   const highBit = spec.highBit ?? spec.bitsStored - 1;
   const sopInstanceUid = uid();
+  const sopClassUid = frames > 1 ? multiFrameSecondaryCapture(spec.bitsAllocated, samples) : secondaryCapture;
   const dataset: Record<string, unknown> = {
-    SOPClassUID: secondaryCapture,
+    SOPClassUID: sopClassUid,
     SOPInstanceUID: sopInstanceUid,
     StudyInstanceUID: uid(),
     SeriesInstanceUID: uid(),
@@ -54,12 +55,12 @@ export function syntheticImage(spec: SyntheticImageSpec): Buffer {
     HighBit: highBit,
     PixelRepresentation: spec.signed ? 1 : 0,
     ...(samples > 1 ? { PlanarConfiguration: spec.planarConfiguration ?? 0 } : {}),
-    ...(frames > 1 ? { NumberOfFrames: String(frames) } : {}),
+    ...(frames > 1 ? { NumberOfFrames: String(frames), FrameIncrementPointer: '00181063', FrameTime: '100' } : {}),
     ...spec.attributes,
   };
   const meta = {
     FileMetaInformationVersion: new Uint8Array([0, 1]).buffer,
-    MediaStorageSOPClassUID: secondaryCapture,
+    MediaStorageSOPClassUID: sopClassUid,
     MediaStorageSOPInstanceUID: sopInstanceUid,
     TransferSyntaxUID: explicitVrLittleEndian,
     ImplementationClassUID: '2.25.80326962027542328531954031048487055095',
@@ -68,6 +69,12 @@ export function syntheticImage(spec: SyntheticImageSpec): Buffer {
   const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset(meta));
   dict.dict = DicomMetaDictionary.denaturalizeDataset(dataset);
   return appendPixelData(Buffer.from(dict.write()), pixelBytes(spec, samples, frames, highBit));
+}
+
+/** Multi-frame Grayscale Byte / Grayscale Word / True Color Secondary Capture (PS3.4 §B.5). */
+function multiFrameSecondaryCapture(bitsAllocated: number, samples: number): string {
+  if (samples === 3) return '1.2.840.10008.5.1.4.1.1.7.4';
+  return bitsAllocated === 8 ? '1.2.840.10008.5.1.4.1.1.7.2' : '1.2.840.10008.5.1.4.1.1.7.3';
 }
 
 function pixelBytes(spec: SyntheticImageSpec, samples: number, frames: number, highBit: number): Buffer {
