@@ -247,6 +247,13 @@ describe('QIDO-RS', () => {
     expect(r.body.error.message).toMatch(reason);
   });
 
+  test('results are DICOM JSON only: an Accept without it gets 406', async () => {
+    const xml = await qido('/studies').set('accept', 'multipart/related; type="application/dicom+xml"');
+    expect(xml.status).toBe(406);
+    expect(xml.body.error.message).toMatch(/application\/dicom\+json/);
+    expect((await qido('/studies').set('accept', 'application/json')).status).toBe(200);
+  });
+
   test('unknown study or series: 404; attributes telerad cannot match: ignored with a warning', async () => {
     expect((await qido(`/studies/${newUid()}/series`)).status).toBe(404);
     expect((await qido(`/studies/${studyA}/series/${seriesCr.replace(/\d$/, '9')}/instances`)).status).toBe(404);
