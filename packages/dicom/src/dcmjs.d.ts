@@ -24,7 +24,19 @@ declare module 'dcmjs' {
     nameMap: Record<string, DictionaryEntry | undefined>;
   };
 
+  const DicomMessage: {
+    readFile(buffer: ArrayBuffer, options?: { untilTag?: string; includeUntilTagValue?: boolean }): DicomDict;
+  };
+
+  /** dcmjs's loglevel logger. */
+  interface Logger {
+    setLevel(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'silent'): void;
+    getLogger(name: string): Logger;
+  }
+  export const log: Logger;
+
   export const data: {
+    DicomMessage: typeof DicomMessage;
     DicomDict: typeof DicomDict;
     DicomMetaDictionary: typeof DicomMetaDictionary;
   };

@@ -20,6 +20,21 @@ export {
   parseInstanceFrom,
 } from './parseInstanceFrom.js';
 export { type PersonName, parsePersonName } from './personName.js';
-export { PrefixTooShortError } from './readDataSet.js';
+export { PrefixTooShortError, type ReadDataSet, readDataSet } from './readDataSet.js';
+export { type FramesRead, readFrames } from './readFrames.js';
 export { type ElementEdit, type RewritableElement, rewriteElements } from './rewriteElements.js';
+export {
+  type DicomJsonAttribute,
+  type DicomJsonObject,
+  type ToDicomJsonOptions,
+  toDicomJson,
+} from './toDicomJson.js';
+export { transcodeToExplicitLittleEndian } from './transcodeToExplicitLittleEndian.js';
+export {
+  deflatedExplicitVrLittleEndian,
+  explicitVrLittleEndian,
+  implicitVrLittleEndian,
+  pixelEncodingOf,
+} from './transferSyntax.js';
 export { isValidUid, uidProblem } from './uidProblem.js';
+export { valueAt } from './valueAt.js';

@@ -250,6 +250,8 @@ export async function storeInstance(
   if (result.isNew) deps.metrics.studiesReceived.inc({ priority: result.priority });
   if (result.status === 'receiving') {
     await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
+    // The clinic's study list shows a new study at once.
+    if (result.isNew) await publishUpdated(deps, result.studyId);
   } else {
     // A late image for a study already complete: it joins the study; the reader sees it on refresh.
     await recordAudit(deps.db.db, {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NotFoundError } from '@telerad/core';
-import { createImagingPool } from '@telerad/imaging';
+import { createImagingPool, type ImagingPool } from '@telerad/imaging';
 import { createStowRouter, createTusRouter } from '@telerad/ingest';
 import type { Renderer } from '@telerad/previews';
 import { checkHealth, type Runtime } from '@telerad/runtime';
@@ -15,6 +15,9 @@ import { loadUserView } from './auth/userView.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
 import { renderedRoutes } from './dicomweb/renderedRoutes.js';
 import { RenderService } from './dicomweb/renderService.js';
+import { wadoRoutes } from './dicomweb/wadoRoutes.js';
+import { eventStreamRoute, eventTicketRoute } from './events/eventsRoutes.js';
+import { createStudyEventHub, type StudyEventHub } from './events/studyEventHub.js';
 import { errorHandler } from './httpErrors.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
@@ -34,15 +37,26 @@ export interface AppOptions {
    * the first render; `closeApp` closes it.
    */
   imaging?: Renderer;
+  /** Live study events of this process (one Redis subscription); without one, the app makes its own. */
+  events?: StudyEventHub;
+  /** Event stream heartbeat interval (tests shorten it). */
+  heartbeatMs?: number;
 }
 
 /** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
 export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
+  const events = options.events ?? createStudyEventHub(deps);
   const app = express();
   let ownPool: ReturnType<typeof createImagingPool> | undefined;
   let renderService: RenderService | undefined;
   const imaging = () => {
     if (options.imaging !== undefined) return options.imaging;
+    ownPool ??= createImagingPool();
+    return ownPool;
+  };
+  const framePool = (): ImagingPool => {
+    const given = imaging();
+    if ('decodeFrame' in given) return given as ImagingPool;
     ownPool ??= createImagingPool();
     return ownPool;
   };
@@ -68,7 +82,12 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
+  // The event stream authenticates itself: a header, or a one-use ticket for EventSource.
+  api.use(
+    eventStreamRoute(deps, events, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  );
   api.use(authenticate(deps.db));
+  api.use(eventTicketRoute(deps));
   api.use('/uploads', createTusRouter(deps, { uploadDir: path.join(deps.config.dataDir, 'uploads') }));
   api.get('/me', async (_req, res) => {
     const principal = principalOf(res);
@@ -92,6 +111,14 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   dicomweb.use(renderedRoutes({ db: deps.db, renderer }));
   dicomweb.use(createStowRouter(deps));
   dicomweb.use(qidoRoutes(deps));
+  dicomweb.use(
+    wadoRoutes({
+      db: deps.db,
+      store: deps.store,
+      // Compressed frames asked for as application/octet-stream are decoded in the imaging workers.
+      frameDecoder: { decodeFrame: (bytes, frame) => framePool().decodeFrame(bytes, frame) },
+    }),
+  );
   app.use('/dicomweb', dicomweb);
 
   const uiDir = options.uiDir ?? UI_DIR;

@@ -114,3 +114,14 @@ test('the worklist is in reading order, a study is opened only in that order, an
     .executeTakeFirstOrThrow();
   expect(taken).toEqual({ assigned_to: rad1, status: 'reading' });
 });
+
+test('a study opened before the router reached it still gets its deadline and SLA timers', async () => {
+  const id = await readyStudy();
+  const token = await login('rad2');
+  await request(app).post(`/api/studies/${id}/claim`).set('authorization', token).expect(200);
+  const { study } = (await request(app).get(`/api/studies/${id}`).set('authorization', token).expect(200)).body;
+  expect(study.status).toBe('reading');
+  // clinic A sends outpatient by default: due 60 minutes after it was complete
+  expect(Date.parse(study.deadlineAt) - Date.parse(study.readyAt)).toBe(60 * MINUTE);
+  expect(await runtime.queues.sla.getJob(`sla-breach-${id}`)).toBeDefined();
+});

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Renderer } from '@telerad/previews';
 import { closeApp, createApp, type WebDeps } from './createApp.js';
+import { createStudyEventHub } from './events/studyEventHub.js';
 
 export interface WebService {
   port: number;
@@ -12,9 +13,14 @@ export interface WebService {
 /** Serves the app on `port` (0 picks a free one). */
 export async function start(
   deps: WebDeps,
-  options: { port?: number; host?: string; imaging?: Renderer } = {},
+  options: { port?: number; host?: string; imaging?: Renderer; heartbeatMs?: number } = {},
 ): Promise<WebService> {
-  const app = createApp(deps, options.imaging === undefined ? {} : { imaging: options.imaging });
+  const events = createStudyEventHub(deps);
+  const app = createApp(deps, {
+    events,
+    ...(options.imaging === undefined ? {} : { imaging: options.imaging }),
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? deps.config.httpPort, options.host ?? '0.0.0.0', () => resolve(s));
     s.once('error', reject);
@@ -33,6 +39,7 @@ export async function start(
         server.closeAllConnections();
       });
       await closeApp(app);
+      await events.close();
     },
   };
 }

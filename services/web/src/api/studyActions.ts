@@ -1,14 +1,21 @@
-import { ConflictError, nextStudyStatus, type Principal, ValidationError } from '@telerad/core';
+import { ConflictError, computeDeadline, nextStudyStatus, type Principal, ValidationError } from '@telerad/core';
 import { type Database, type Report, recordAudit } from '@telerad/db';
 import { sendingClinicOfPrincipal } from '@telerad/ingest';
-import { cancelSlaTimers, enqueueDelivery, enqueueRoute, publishStudyEvent, type StudyEventType } from '@telerad/queue';
+import {
+  cancelSlaTimers,
+  enqueueDelivery,
+  enqueueRoute,
+  publishStudyEvent,
+  type StudyEventType,
+  scheduleSlaTimers,
+} from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { sql, type Transaction } from 'kysely';
 import { loadStudyForUpdate } from './loadStudyForUpdate.js';
 import { radiologistOf } from './tenancy.js';
 import { assertMayOpen } from './worklistPlan.js';
 
-type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'readingMinutes'>;
+type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'slaPolicy' | 'readingMinutes'>;
 
 /** The clinic says the study is complete: the SLA clock starts now and the router takes it. */
 export async function submitStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
@@ -31,13 +38,19 @@ export async function submitStudy(deps: Deps, principal: Principal, studyId: str
 /** A radiologist takes the study: nobody else can write its report until it is released. */
 export async function claimStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
   const me = radiologistOf(principal);
-  const study = await deps.db.db.transaction().execute(async (trx) => {
+  const claimed = await deps.db.db.transaction().execute(async (trx) => {
     const study = await loadStudyForUpdate(trx, principal, studyId);
     if (study.status === 'reading' && study.assigned_to === me.userId) return null;
     if (study.status === 'reading') throw new ConflictError('another radiologist is already reading this study');
     const status = nextStudyStatus(study.status, 'claim');
     const now = new Date();
     await assertMayOpen(trx, me, study, now.getTime(), deps.readingMinutes);
+    // Opened before the router got to it: the SLA clock still runs from ready, so the deadline is set
+    // here (the route job skips a study no longer waiting).
+    const deadlines =
+      study.deadline_at === null && study.ready_at !== null
+        ? computeDeadline(study.ready_at, study.priority, deps.slaPolicy)
+        : null;
     await trx
       .updateTable('study')
       .set({
@@ -46,13 +59,18 @@ export async function claimStudy(deps: Deps, principal: Principal, studyId: stri
         assigned_at: study.assigned_to === me.userId ? (study.assigned_at ?? now) : now,
         claimed_at: now,
         updated_at: now,
+        ...(deadlines === null
+          ? {}
+          : { target_at: deadlines.targetAt, warning_at: deadlines.warningAt, deadline_at: deadlines.deadlineAt }),
       })
       .where('id', '=', studyId)
       .execute();
     await audit(trx, principal, 'study.claim', studyId);
-    return study;
+    return { study, deadlines };
   });
-  if (study !== null) await publish(deps, 'updated', study, me.userId);
+  if (claimed === null) return;
+  if (claimed.deadlines !== null) await scheduleSlaTimers(deps.queues, studyId, claimed.deadlines);
+  await publish(deps, 'updated', claimed.study, me.userId);
 }
 
 export async function releaseStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {

@@ -1,0 +1,106 @@
+import { NotAcceptableError } from '@telerad/core';
+import type { DbHandle } from '@telerad/db';
+import { explicitVrLittleEndian, pixelEncodingOf, transcodeToExplicitLittleEndian } from '@telerad/dicom';
+import type { BlobStore } from '@telerad/storage';
+import { type Request, type Response, Router } from 'express';
+import { principalOf } from '../auth/authenticate.js';
+import { type AcceptedMedia, describeAccept, multipartInnerType, parseAccept } from './acceptHeader.js';
+import { closing, entityTag, notModified, partHead, partTail, writeChunk } from './multipartBody.js';
+import { type InstanceRow, selectInstances, type WadoTarget } from './selectInstances.js';
+
+/** How the instances go out: as stored, or rewritten as Explicit VR Little Endian. */
+interface RetrievePlan {
+  transcode: boolean;
+}
+
+/**
+ * WADO-RS retrieve of a study, series or instance (PS3.18 §10.4) as `multipart/related;
+ * type="application/dicom"`, streamed from object storage in the original transfer syntax, or in
+ * Explicit VR Little Endian when the Accept header asks for `transfer-syntax=1.2.840.10008.1.2.1`
+ * (native and deflated data; compressed data gets 406). Content-Length and a strong ETag come from
+ * the index when nothing is rewritten.
+ */
+export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore }): Router {
+  const router = Router();
+  const retrieve = async (req: Request, res: Response) => {
+    const { study, series, instance } = req.params as Record<string, string>;
+    const target: WadoTarget = { study: study as string };
+    if (series !== undefined) target.series = series;
+    if (instance !== undefined) target.instance = instance;
+    const { instances } = await selectInstances(deps.db, principalOf(res), target);
+    const plan = planRetrieve(parseAccept(req.get('accept')), instances);
+    const { etag, boundary } = entityTag(
+      'retrieve',
+      plan.transcode ? explicitVrLittleEndian : '*',
+      ...instances.map((i) => i.sha256),
+    );
+    if (notModified(req, res, etag)) return;
+    const rewritten = (row: InstanceRow) => plan.transcode && row.transfer_syntax_uid !== explicitVrLittleEndian;
+    const partType = (row: InstanceRow) =>
+      `application/dicom; transfer-syntax=${rewritten(row) ? explicitVrLittleEndian : row.transfer_syntax_uid}`;
+    res.status(200).set('Content-Type', `multipart/related; type="application/dicom"; boundary=${boundary}`);
+    if (!instances.some(rewritten)) {
+      const length = instances.reduce(
+        (sum, row) => sum + partHead(boundary, partType(row)).length + row.size + partTail.length,
+        closing(boundary).length,
+      );
+      res.set('Content-Length', String(length));
+    }
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    for (const row of instances) {
+      if (!(await writeChunk(res, partHead(boundary, partType(row))))) return;
+      if (rewritten(row)) {
+        const bytes = transcodeToExplicitLittleEndian(await deps.store.getBuffer(row.blob_key));
+        if (!(await writeChunk(res, bytes))) return;
+      } else {
+        const stream = await deps.store.get(row.blob_key);
+        try {
+          for await (const chunk of stream) if (!(await writeChunk(res, chunk as Buffer))) return;
+        } finally {
+          stream.destroy();
+        }
+      }
+      if (!(await writeChunk(res, partTail))) return;
+    }
+    res.end(closing(boundary));
+  };
+  router.get('/studies/:study', retrieve);
+  router.get('/studies/:study/series/:series', retrieve);
+  router.get('/studies/:study/series/:series/instances/:instance', retrieve);
+  return router;
+}
+
+/** The first acceptable media range, in the client's order of preference, decides; else 406 with why. */
+function planRetrieve(accepted: readonly AcceptedMedia[], instances: readonly InstanceRow[]): RetrievePlan {
+  const reasons: string[] = [];
+  for (const media of accepted) {
+    const inner = multipartInnerType(media, 'application/dicom');
+    if (inner === null || (inner !== 'application/dicom' && inner !== '*/*' && inner !== 'application/*')) {
+      reasons.push(
+        `${inner ?? media.type} is not served here: instances go out as multipart/related; type="application/dicom"`,
+      );
+      continue;
+    }
+    const syntax = media.params['transfer-syntax'];
+    if (syntax === undefined || syntax === '*') return { transcode: false };
+    if (instances.every((i) => i.transfer_syntax_uid === syntax)) return { transcode: false };
+    if (syntax === explicitVrLittleEndian) {
+      const compressed = instances.filter((i) => pixelEncodingOf(i.transfer_syntax_uid) !== 'native');
+      if (compressed.length === 0) return { transcode: true };
+      const syntaxes = [...new Set(compressed.map((i) => i.transfer_syntax_uid))].join(', ');
+      reasons.push(
+        `${compressed.length} instance(s) hold compressed pixel data (${syntaxes}), which telerad does not rewrite as Explicit VR Little Endian; ask for transfer-syntax=*`,
+      );
+      continue;
+    }
+    reasons.push(
+      `transfer syntax ${syntax} cannot be produced: telerad serves the original transfer syntax (transfer-syntax=*) or ${explicitVrLittleEndian} for uncompressed data`,
+    );
+  }
+  throw new NotAcceptableError(
+    `none of the accepted media can be produced (${describeAccept(accepted)}): ${reasons.join('; ')}`,
+  );
+}
