@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDxInstance } from '@telerad/dicom';
+import { createDxInstance, rewriteElements } from '@telerad/dicom';
+import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderInstance } from './renderInstance.js';
 import { convert, dcmtkRender, psnr, type Raster, raster } from './testing/dicomTools.js';
@@ -77,6 +78,46 @@ const sources = {
       value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
       attributes: { WindowCenter: '2000', WindowWidth: '1500', VOILUTFunction: 'SIGMOID' },
     }),
+  modalityLut: () =>
+    syntheticImage({
+      rows,
+      columns,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      photometric: 'MONOCHROME2',
+      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
+      attributes: {
+        // A logarithmic Modality LUT over the whole stored range, output 0–65535.
+        ModalityLUTSequence: [
+          {
+            LUTDescriptor: [4096, 0, 16],
+            ModalityLUTType: 'OD',
+            LUTData: Array.from({ length: 4096 }, (_, i) => Math.round((65535 * Math.log1p(i)) / Math.log1p(4095))),
+            _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
+          },
+        ],
+      },
+    }),
+  voiLut: () =>
+    syntheticImage({
+      rows,
+      columns,
+      bitsAllocated: 16,
+      bitsStored: 12,
+      photometric: 'MONOCHROME2',
+      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
+      attributes: {
+        // A VOI LUT from 500 to 3571 (3072 entries, 12-bit output) with a gamma curve.
+        VOILUTSequence: [
+          {
+            LUTDescriptor: [3072, 500, 12],
+            LUTExplanation: 'GAMMA',
+            LUTData: Array.from({ length: 3072 }, (_, i) => Math.round(4095 * (i / 3071) ** 0.6)),
+            _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
+          },
+        ],
+      },
+    }),
   gray8: () =>
     syntheticImage({
       rows,
@@ -146,8 +187,14 @@ interface Case {
   encode?: Tool;
   /** What dcmtk renders as the reference: the file under test, or its gdcmconv --raw copy. */
   reference?: 'file' | 'gdcm-raw';
+  /** A second conversion after `encode`. */
+  decompress?: Tool;
   window?: RenderWindow;
   frame?: number;
+  /** dcmtk renders with the file's VOI LUT (+Wl 1) instead of a window. */
+  voiLut?: boolean;
+  /** Rewrite the decoded YBR_FULL copy into YBR_FULL_422 (two luma samples, one chroma pair). */
+  ybr422?: boolean;
 }
 
 const dxWindow = { center: 1600, width: 3200 };
@@ -160,6 +207,8 @@ const cases: Case[] = [
   { name: 'signed 12-bit in 16 with slope 2', source: 'ct12', window: { center: 0, width: 3000 } },
   { name: 'MONOCHROME1 inverted', source: 'mono1' },
   { name: 'SIGMOID VOI LUT function from the file', source: 'sigmoid' },
+  { name: 'Modality LUT Sequence', source: 'modalityLut', window: { center: 40000, width: 30000 } },
+  { name: 'VOI LUT Sequence', source: 'voiLut', voiLut: true },
   { name: '8-bit grayscale', source: 'gray8', window: { center: 128, width: 256 } },
   { name: 'multi-frame, frame 2', source: 'multiframe', frame: 2, window: { center: 2048, width: 4096 } },
   { name: 'multi-frame, frame 3', source: 'multiframe', frame: 3, window: { center: 2048, width: 4096 } },
@@ -186,6 +235,19 @@ const cases: Case[] = [
   { name: 'JPEG extended, 12-bit, window from the file', source: 'dx', encode: ['dcmcjpeg', '+ee'] },
   { name: 'JPEG baseline, YBR_FULL_422 colour', source: 'rgb', encode: ['dcmcjpeg', '+eb'] },
   { name: 'JPEG baseline, multi-frame', source: 'multiframe', encode: ['dcmcjpeg', '+e1'], frame: 3, window: dxWindow },
+  {
+    name: 'YBR_FULL native (JPEG decoded without colour conversion)',
+    source: 'rgb',
+    encode: ['dcmcjpeg', '+eb', '+q', '98'],
+    decompress: ['dcmdjpeg', '+cn'],
+  },
+  {
+    name: 'YBR_FULL_422 native',
+    source: 'rgb',
+    encode: ['dcmcjpeg', '+eb', '+q', '98'],
+    decompress: ['dcmdjpeg', '+cn', '+px'],
+    ybr422: true,
+  },
   { name: 'JPEG-LS lossless', source: 'dx', encode: ['gdcmconv', '--jpegls'], reference: 'gdcm-raw', window: dxWindow },
   {
     name: 'JPEG-LS, signed CT',
@@ -215,10 +277,34 @@ const cases: Case[] = [
 ];
 
 async function fileUnderTest(testCase: Case): Promise<Buffer> {
-  const source = sources[testCase.source]();
-  if (!testCase.encode) return source;
-  const [tool, ...args] = testCase.encode;
-  return convert(dir, source, tool, args, slug(testCase.name));
+  let file = sources[testCase.source]();
+  for (const [index, step] of [testCase.encode, testCase.decompress].entries()) {
+    if (!step) continue;
+    const [tool, ...args] = step;
+    file = await convert(dir, file, tool, args, `${slug(testCase.name)}-${index}`);
+  }
+  return testCase.ybr422 ? toYbr422(file) : file;
+}
+
+/** YBR_FULL colour-by-pixel → YBR_FULL_422: each pair of pixels keeps both Y and the first's CbCr. */
+function toYbr422(file: Buffer): Buffer {
+  const dataSet = dicomParser.parseDicom(file);
+  const pixelData = dataSet.elements.x7fe00010;
+  if (!pixelData) throw new Error('no pixel data');
+  const ybr = file.subarray(pixelData.dataOffset, pixelData.dataOffset + pixelData.length);
+  const packed = Buffer.alloc((ybr.length / 3) * 2);
+  for (let pixel = 0, target = 0; pixel < ybr.length / 3; pixel += 2, target += 4) {
+    packed[target] = ybr[pixel * 3] as number;
+    packed[target + 1] = ybr[pixel * 3 + 3] as number;
+    packed[target + 2] = ybr[pixel * 3 + 1] as number;
+    packed[target + 3] = ybr[pixel * 3 + 2] as number;
+  }
+  const rewritten = rewriteElements(file, ({ tag }) => {
+    if (tag === 'x00280004') return new Uint8Array(Buffer.from('YBR_FULL_422'));
+    if (tag === 'x7fe00010') return new Uint8Array(packed);
+    return undefined;
+  });
+  return rewritten;
 }
 
 async function reference(testCase: Case, file: Buffer): Promise<Raster> {
@@ -227,9 +313,19 @@ async function reference(testCase: Case, file: Buffer): Promise<Raster> {
       ? await convert(dir, file, 'gdcmconv', ['--raw'], `${slug(testCase.name)}-raw`)
       : file;
   const colour = ['rgb', 'rgbPlanar', 'palette'].includes(testCase.source);
-  const voi = testCase.window ? ['+Ww', String(testCase.window.center), String(testCase.window.width)] : ['+Wi', '1'];
+  // dcmtk renders the YBR_FULL_422 copy from its YBR_FULL original (it reads 4:2:2 native data as 4:4:4).
+  if (testCase.ybr422) return dcmtkRender(dir, await ybrFullOf(testCase), slug(testCase.name), []);
+  const voi = testCase.window
+    ? ['+Ww', String(testCase.window.center), String(testCase.window.width)]
+    : testCase.voiLut
+      ? ['+Wl', '1']
+      : ['+Wi', '1'];
   const options = [...(colour ? [] : voi), ...(testCase.frame ? ['+F', String(testCase.frame)] : [])];
   return dcmtkRender(dir, referenceFile, slug(testCase.name), options);
+}
+
+async function ybrFullOf(testCase: Case): Promise<Buffer> {
+  return fileUnderTest({ ...testCase, ybr422: false });
 }
 
 function slug(name: string): string {

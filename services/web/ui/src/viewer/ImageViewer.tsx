@@ -1,4 +1,4 @@
-import { type PointerEvent, useEffect, useRef, useState } from 'react';
+import { type PointerEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Series, SeriesInstance } from '../api/types';
 import { instanceThumbnailUrl, parseWindowHeader, renderedUrl, type ViewWindow } from './imageUrls';
@@ -25,13 +25,11 @@ export function useReasonText() {
  */
 export function ImageViewer({ studyInstanceUid, series }: { studyInstanceUid: string; series: Series[] }) {
   const { t } = useTranslation();
-  const first = series.flatMap((s) => s.instances.map((instance) => ({ series: s, instance })))[0];
-  const [selected, setSelected] = useState<Selected | undefined>(first);
-  useEffect(() => {
-    if (selected === undefined && first !== undefined) setSelected(first);
-  }, [selected, first]);
-
-  if (first === undefined || selected === undefined) return <p className="empty">{t('viewer.noImages')}</p>;
+  const all = series.flatMap((s) => s.instances.map((instance) => ({ series: s, instance })));
+  // The page re-reads the study every few seconds: keep the choice by UID and show the latest state.
+  const [chosenUid, setChosenUid] = useState<string | null>(null);
+  const selected: Selected | undefined = all.find((x) => x.instance.sopInstanceUid === chosenUid) ?? all[0];
+  if (selected === undefined) return <p className="empty">{t('viewer.noImages')}</p>;
   return (
     <div className="viewer" data-testid="viewer">
       <div className="viewer-strip" data-testid="viewer-strip">
@@ -50,7 +48,7 @@ export function ImageViewer({ studyInstanceUid, series }: { studyInstanceUid: st
                   data-testid="strip-thumb"
                   data-sop-uid={instance.sopInstanceUid}
                   data-preview={instance.preview.status}
-                  onClick={() => setSelected({ series: s, instance })}
+                  onClick={() => setChosenUid(instance.sopInstanceUid)}
                 >
                   <Thumbnail
                     url={instanceThumbnailUrl({
