@@ -248,10 +248,12 @@ describe('QIDO-RS', () => {
   });
 
   test('results are DICOM JSON only: an Accept without it gets 406', async () => {
-    const xml = await qido('/studies').set('accept', 'multipart/related; type="application/dicom+xml"');
+    const asking = (accept: string) =>
+      request(app).get('/dicomweb/studies').set('authorization', 'Bearer demo-token-clinic-a').set('accept', accept);
+    const xml = await asking('multipart/related; type="application/dicom+xml"');
     expect(xml.status).toBe(406);
     expect(xml.body.error.message).toMatch(/application\/dicom\+json/);
-    expect((await qido('/studies').set('accept', 'application/json')).status).toBe(200);
+    expect((await asking('application/json')).status).toBe(200);
   });
 
   test('unknown study or series: 404; attributes telerad cannot match: ignored with a warning', async () => {
