@@ -24,14 +24,37 @@ export interface CodecOutput {
   rgb: boolean;
 }
 
-type Loaded<T> = () => Promise<T>;
+type Loaded<T> = (() => Promise<T>) & { reset(): void };
 
 function once<T>(load: () => Promise<T>): Loaded<T> {
   let promise: Promise<T> | undefined;
-  return () => {
+  const loaded = () => {
     promise ??= load();
     return promise;
   };
+  return Object.assign(loaded, {
+    reset() {
+      promise = undefined;
+    },
+  });
+}
+
+/**
+ * A WASM module that trapped or aborted (out of memory on a huge frame, a codec bug) is unusable;
+ * the next decode loads a fresh instance instead of failing forever in this thread.
+ */
+function discardIfBroken(loader: Loaded<unknown>, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  const trapped = error instanceof Error && error.constructor.name === 'RuntimeError';
+  if (trapped || /abort|out of memory|memory access/i.test(message)) loader.reset();
+}
+
+function release(decoder: { delete(): void }): void {
+  try {
+    decoder.delete();
+  } catch {
+    // The module aborted; it is discarded with the decoder.
+  }
 }
 
 /**
@@ -78,6 +101,14 @@ function codecFailure(codec: string, error: unknown): ImagingError {
   return new ImagingError('corrupt-pixel-data', `the ${codec} data cannot be decoded: ${detail}`, { cause: error });
 }
 
+function safeExceptionMessage(codec: { getExceptionMessage(pointer: number): string }, pointer: number): string {
+  try {
+    return codec.getExceptionMessage(pointer);
+  } catch {
+    return `error ${pointer}`;
+  }
+}
+
 function copyOut(decoded: Uint8Array): Uint8Array {
   return new Uint8Array(decoded);
 }
@@ -122,9 +153,10 @@ export async function decodeJpegLs(encoded: Uint8Array): Promise<CodecOutput> {
       rgb: false,
     });
   } catch (error) {
-    throw codecFailure('JPEG-LS', typeof error === 'number' ? codec.getExceptionMessage(error) : error);
+    discardIfBroken(charls, error);
+    throw codecFailure('JPEG-LS', typeof error === 'number' ? safeExceptionMessage(codec, error) : error);
   } finally {
-    decoder.delete();
+    release(decoder);
   }
 }
 
@@ -146,9 +178,10 @@ export async function decodeJpeg8(encoded: Uint8Array): Promise<CodecOutput> {
       rgb: info.componentCount === 3,
     });
   } catch (error) {
+    discardIfBroken(libjpegTurbo, error);
     throw codecFailure('JPEG', error);
   } finally {
-    decoder.delete();
+    release(decoder);
   }
 }
 
@@ -192,7 +225,7 @@ export async function decodeJpeg12(encoded: Uint8Array, precision: number): Prom
 
 export async function decodeJpegLossless(encoded: Uint8Array, bitsAllocated: number): Promise<CodecOutput> {
   const Decoder = await jpegLossless();
-  const header = jpegFrameHeader(encoded);
+  const header = jpegFrameHeader(encoded, 'JPEG Lossless');
   try {
     const numBytes = bitsAllocated <= 8 ? 1 : 2;
     const decoded = new Decoder().decode(encoded.buffer, encoded.byteOffset, encoded.length, numBytes);
@@ -243,9 +276,10 @@ export async function decodeJ2k(
       rgb: info.componentCount === 3,
     });
   } catch (error) {
+    discardIfBroken(kind === 'htj2k' ? openjph : openjpeg, error);
     throw codecFailure(codecName, error);
   } finally {
-    decoder.delete();
+    release(decoder);
   }
 }
 
@@ -286,8 +320,32 @@ export function j2kDecompositionLevels(encoded: Uint8Array): number {
   return 0;
 }
 
-/** Rows, columns, precision and components from a JPEG's SOFn marker. */
-export function jpegFrameHeader(encoded: Uint8Array): {
+/** Width and height from a JPEG 2000 codestream's SIZ marker (ITU-T T.800 §A.5.1), or undefined. */
+export function j2kImageSize(encoded: Uint8Array): { width: number; height: number } | undefined {
+  // A JP2 file wraps the codestream in boxes; find the SOC + SIZ pair wherever it starts.
+  for (let start = 0; start + 20 < encoded.length && start < 4096; start++) {
+    if (
+      encoded[start] === 0xff &&
+      encoded[start + 1] === 0x4f &&
+      encoded[start + 2] === 0xff &&
+      encoded[start + 3] === 0x51
+    ) {
+      const view = new DataView(encoded.buffer, encoded.byteOffset + start + 4);
+      const xsiz = view.getUint32(4);
+      const ysiz = view.getUint32(8);
+      const xosiz = view.getUint32(12);
+      const yosiz = view.getUint32(16);
+      return { width: xsiz - xosiz, height: ysiz - yosiz };
+    }
+  }
+  return undefined;
+}
+
+/** Rows, columns, precision and components from a JPEG's SOFn marker (or JPEG-LS SOF55). */
+export function jpegFrameHeader(
+  encoded: Uint8Array,
+  codec = 'JPEG',
+): {
   precision: number;
   rows: number;
   columns: number;
@@ -296,7 +354,7 @@ export function jpegFrameHeader(encoded: Uint8Array): {
 } {
   let position = 2;
   if (encoded[0] !== 0xff || encoded[1] !== 0xd8) {
-    throw new ImagingError('corrupt-pixel-data', 'the JPEG data does not start with an SOI marker');
+    throw new ImagingError('corrupt-pixel-data', `the ${codec} data does not start with an SOI marker`);
   }
   while (position + 9 < encoded.length) {
     if (encoded[position] !== 0xff) {
@@ -309,7 +367,8 @@ export function jpegFrameHeader(encoded: Uint8Array): {
       continue;
     }
     const length = ((encoded[position + 2] as number) << 8) | (encoded[position + 3] as number);
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+    const startOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (startOfFrame || marker === 0xf7 /* JPEG-LS SOF55 */) {
       return {
         process: marker - 0xc0,
         precision: encoded[position + 4] as number,
@@ -320,5 +379,5 @@ export function jpegFrameHeader(encoded: Uint8Array): {
     }
     position += 2 + length;
   }
-  throw new ImagingError('corrupt-pixel-data', 'the JPEG data has no frame header (SOF marker)');
+  throw new ImagingError('corrupt-pixel-data', `the ${codec} data has no frame header (SOF marker)`);
 }

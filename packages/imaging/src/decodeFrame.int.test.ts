@@ -97,6 +97,23 @@ describe('decodeFrame gives back the stored pixels of lossless data', () => {
     }
   });
 
+  test('8-bit samples in 16 bits allocated keep the 16-bit layout (an 8-bit HTJ2K codestream)', async () => {
+    const source = syntheticImage({
+      rows,
+      columns,
+      bitsAllocated: 16,
+      bitsStored: 8,
+      photometric: 'MONOCHROME2',
+      value: (x, y) => 255 * phantom(x, y, 0, columns, rows),
+    });
+    const native = nativePixels(source);
+    const eightBit = Uint8Array.from(new Uint16Array(native.buffer, native.byteOffset, native.length / 2));
+    const encoded = await encodeHtj2k([eightBit], { width: columns, height: rows, bitsPerSample: 8, isSigned: false });
+    const decoded = await decodeFrame(encapsulate(source, '1.2.840.10008.1.2.4.201', encoded), 1);
+    expect(decoded.bitsAllocated).toBe(16);
+    expect(Buffer.from(decoded.pixels).equals(native)).toBe(true);
+  });
+
   test('decoded native pixels are a copy, not a view of the file', async () => {
     const file = createDxInstance({ rows: 8, columns: 8 });
     const decoded = await decodeFrame(file, 1);

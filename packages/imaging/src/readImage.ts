@@ -42,6 +42,9 @@ export interface ParsedImage {
 /** A deflated dataset that inflates to more than this is refused (a deflate bomb). */
 const maxInflatedBytes = 1024 * 1024 * 1024;
 
+/** Samples in one frame beyond which decoding is refused (about sharp's own default input limit). */
+const maxFramePixels = 256 * 2 ** 20;
+
 const tags = {
   transferSyntaxUid: 'x00020010',
   samplesPerPixel: 'x00280002',
@@ -126,6 +129,15 @@ function readHeader(dataSet: DataSet): ImageHeader {
   }
   const pixelRepresentation = dataSet.uint16(tags.pixelRepresentation) ?? 0;
   const samplesPerPixel = dataSet.uint16(tags.samplesPerPixel) ?? 1;
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) {
+    throw new ImagingError('unsupported-image', `Samples per Pixel ${samplesPerPixel} is not 1 or 3`);
+  }
+  if (rows * columns * samplesPerPixel > maxFramePixels) {
+    throw new ImagingError(
+      'unsupported-image',
+      `a ${columns}×${rows} frame is larger than the ${maxFramePixels / 2 ** 20} megapixels telerad decodes`,
+    );
+  }
   const photometricInterpretation = text(dataSet, tags.photometricInterpretation) || 'MONOCHROME2';
   const modalityItem = dataSet.elements[tags.modalityLutSequence]?.items?.[0]?.dataSet;
   const voiItem = dataSet.elements[tags.voiLutSequence]?.items?.[0]?.dataSet;
