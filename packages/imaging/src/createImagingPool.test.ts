@@ -13,6 +13,18 @@ afterAll(async () => {
 });
 
 describe('createImagingPool', () => {
+  test('a task over its time limit is stopped with an ImagingError instead of hanging', async () => {
+    const slow = createImagingPool({ threads: 1, taskTimeoutMs: 1 });
+    try {
+      const file = createDxInstance({ rows: 2000, columns: 1600 });
+      const error = await slow.decodeFrame(file, 1).catch((rejection: unknown) => rejection);
+      expect(error).toBeInstanceOf(ImagingError);
+      expect(error).toMatchObject({ code: 'corrupt-pixel-data', message: 'decoding did not finish within 0.001 s' });
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('renders in a worker thread exactly as in-thread', async () => {
     const file = createDxInstance({ rows: 600, columns: 500 });
     const options = { format: 'png' as const, maxSize: 256 };
