@@ -39,8 +39,9 @@ export interface AppOptions {
   imaging?: Renderer;
   /** Live study events of this process (one Redis subscription); without one, the app makes its own. */
   events?: StudyEventHub;
-  /** Event stream heartbeat interval (tests shorten it). */
+  /** Event stream heartbeat and sign-in re-check intervals (tests shorten them). */
   heartbeatMs?: number;
+  recheckMs?: number;
 }
 
 /** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
@@ -84,7 +85,10 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
   // The event stream authenticates itself: a header, or a one-use ticket for EventSource.
   api.use(
-    eventStreamRoute(deps, events, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    eventStreamRoute(deps, events, {
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.recheckMs === undefined ? {} : { recheckMs: options.recheckMs }),
+    }),
   );
   api.use(authenticate(deps.db));
   api.use(eventTicketRoute(deps));
