@@ -118,6 +118,35 @@ const sources = {
         ],
       },
     }),
+  bits1: () =>
+    syntheticImage({
+      rows: 7,
+      columns: 5,
+      bitsAllocated: 1,
+      bitsStored: 1,
+      photometric: 'MONOCHROME2',
+      frames: 3,
+      value: (x, y, frame) => ((x + y + frame) % 3 === 0 ? 1 : 0),
+    }),
+  bits32: () =>
+    syntheticImage({
+      rows,
+      columns,
+      bitsAllocated: 32,
+      bitsStored: 12,
+      photometric: 'MONOCHROME2',
+      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
+    }),
+  signed8: () =>
+    syntheticImage({
+      rows,
+      columns,
+      bitsAllocated: 8,
+      bitsStored: 8,
+      signed: true,
+      photometric: 'MONOCHROME2',
+      value: (x, y) => -128 + 255 * phantom(x, y, 0, columns, rows),
+    }),
   gray8: () =>
     syntheticImage({
       rows,
@@ -209,6 +238,15 @@ const cases: Case[] = [
   { name: 'SIGMOID VOI LUT function from the file', source: 'sigmoid' },
   { name: 'Modality LUT Sequence', source: 'modalityLut', window: { center: 40000, width: 30000 } },
   { name: 'VOI LUT Sequence', source: 'voiLut', voiLut: true },
+  {
+    name: '1-bit, multi-frame, frame 2 starts inside a byte',
+    source: 'bits1',
+    frame: 2,
+    window: { center: 0.5, width: 1 },
+  },
+  { name: '1-bit, frame 3', source: 'bits1', frame: 3, window: { center: 0.5, width: 1 } },
+  { name: '12 bits stored in 32 allocated', source: 'bits32', window: { center: 2048, width: 4096 } },
+  { name: 'signed 8-bit', source: 'signed8', window: { center: 0, width: 200 } },
   { name: '8-bit grayscale', source: 'gray8', window: { center: 128, width: 256 } },
   { name: 'multi-frame, frame 2', source: 'multiframe', frame: 2, window: { center: 2048, width: 4096 } },
   { name: 'multi-frame, frame 3', source: 'multiframe', frame: 3, window: { center: 2048, width: 4096 } },
