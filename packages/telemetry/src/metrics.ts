@@ -13,6 +13,10 @@ export interface Metrics {
   studyMoves: Counter<'reason' | 'outcome'>;
   readyToSignedMinutes: Histogram<'priority'>;
   deliveryAttempts: Counter<'channel' | 'outcome'>;
+  /** Render jobs: previews stored, or the instance marked unrenderable. */
+  previews: Counter<'outcome'>;
+  /** rendered/thumbnail answers, by where they came from (stored, derived, rendered, cached). */
+  renderSeconds: Histogram<'source'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -74,6 +78,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'telerad_delivery_attempts_total',
       help: 'Report delivery attempts, by channel and outcome',
       labelNames: ['channel', 'outcome'],
+      registers,
+    }),
+    previews: new Counter({
+      name: 'telerad_previews_total',
+      help: 'Render jobs finished: previews stored (rendered) or the instance marked unrenderable',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    renderSeconds: new Histogram({
+      name: 'telerad_render_seconds',
+      help: 'WADO-RS rendered and thumbnail answers, in seconds, by source (stored, derived, rendered, cached)',
+      labelNames: ['source'],
+      buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 1.5, 3, 10],
       registers,
     }),
   };
