@@ -18,6 +18,10 @@ export interface Metrics {
   priorityRaises: Counter<'from' | 'to'>;
   /** Live event streams (GET /api/events) open on this process. */
   eventStreams: Gauge;
+  /** Render jobs: previews stored, or the instance marked unrenderable. */
+  previews: Counter<'outcome'>;
+  /** rendered/thumbnail answers, by where they came from (stored, derived, rendered, cached). */
+  renderSeconds: Histogram<'source'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -96,6 +100,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
     eventStreams: new Gauge({
       name: 'telerad_event_streams',
       help: 'Live event streams (server-sent events) open on this process',
+      registers,
+    }),
+    previews: new Counter({
+      name: 'telerad_previews_total',
+      help: 'Render jobs finished: previews stored (rendered) or the instance marked unrenderable',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    renderSeconds: new Histogram({
+      name: 'telerad_render_seconds',
+      help: 'WADO-RS rendered and thumbnail answers, in seconds, by source (stored, derived, rendered, cached)',
+      labelNames: ['source'],
+      buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 1.5, 3, 10],
       registers,
     }),
   };
