@@ -5,7 +5,7 @@ import { type Job, Worker } from 'bullmq';
 import { execRenderJob, type Renderer } from './execRenderJob.js';
 import { reconcilePreviews } from './reconcilePreviews.js';
 
-export type PreviewsStartDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'config' | 'newRedis'>;
+export type PreviewsStartDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config' | 'newRedis'>;
 
 export interface PreviewsService {
   /** Queues a render job for every instance without previews (also runs at start). */

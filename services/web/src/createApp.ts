@@ -112,7 +112,7 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
 
   const dicomweb = express.Router();
   dicomweb.use(authenticate(deps.db));
-  dicomweb.use(renderedRoutes({ db: deps.db, renderer }));
+  dicomweb.use(renderedRoutes({ db: deps.db, metrics: deps.metrics, renderer }));
   dicomweb.use(createStowRouter(deps));
   dicomweb.use(qidoRoutes(deps));
   dicomweb.use(

@@ -195,6 +195,13 @@ describe('rendered and thumbnail', () => {
     expect(await sharp(r.body as Buffer).metadata()).toMatchObject({ width: 500, height: 600 });
   });
 
+  test('answer times and render job outcomes are on /metrics', async () => {
+    const text = (await request(app).get('/metrics').expect(200)).text;
+    expect(text).toMatch(/telerad_render_seconds_count\{source="stored"\} [1-9]/);
+    expect(text).toMatch(/telerad_render_seconds_count\{source="rendered"\} [1-9]/);
+    expect(text).toMatch(/telerad_previews_total\{outcome="unrenderable"\} 1/);
+  });
+
   test('the study detail names the image that cannot be shown and why', async () => {
     const list = await request(app).get('/api/studies').set('authorization', 'Bearer demo-token-clinic-a').expect(200);
     const summary = list.body.items.find((s: { studyInstanceUid: string }) => s.studyInstanceUid === studyUid);
