@@ -271,6 +271,8 @@ const cases: Case[] = [
   },
   { name: 'JPEG extended, 12-bit DX', source: 'dx', encode: ['dcmcjpeg', '+ee'], window: dxWindow },
   { name: 'JPEG extended, 12-bit, window from the file', source: 'dx', encode: ['dcmcjpeg', '+ee'] },
+  { name: 'JPEG baseline, RGB colour (no colour transform)', source: 'rgb', encode: ['dcmcjpeg', '+eb', '+cr'] },
+  { name: 'JPEG baseline, planar RGB source', source: 'rgbPlanar', encode: ['dcmcjpeg', '+eb'] },
   { name: 'JPEG baseline, YBR_FULL_422 colour', source: 'rgb', encode: ['dcmcjpeg', '+eb'] },
   { name: 'JPEG baseline, multi-frame', source: 'multiframe', encode: ['dcmcjpeg', '+e1'], frame: 3, window: dxWindow },
   {

@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The service's Prometheus metrics; one set per process, served at GET /metrics. */
 export interface Metrics {
@@ -13,6 +13,11 @@ export interface Metrics {
   studyMoves: Counter<'reason' | 'outcome'>;
   readyToSignedMinutes: Histogram<'priority'>;
   deliveryAttempts: Counter<'channel' | 'outcome'>;
+  /** Holds (clock pauses) begun and ended: hold, answered, image. */
+  studyHolds: Counter<'event'>;
+  priorityRaises: Counter<'from' | 'to'>;
+  /** Live event streams (GET /api/events) open on this process. */
+  eventStreams: Gauge;
   /** Render jobs: previews stored, or the instance marked unrenderable. */
   previews: Counter<'outcome'>;
   /** rendered/thumbnail answers, by where they came from (stored, derived, rendered, cached). */
@@ -78,6 +83,23 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'telerad_delivery_attempts_total',
       help: 'Report delivery attempts, by channel and outcome',
       labelNames: ['channel', 'outcome'],
+      registers,
+    }),
+    studyHolds: new Counter({
+      name: 'telerad_study_holds_total',
+      help: 'Clock pauses: studies put on hold (hold) and resumed by an answer (answered) or a new image (image)',
+      labelNames: ['event'],
+      registers,
+    }),
+    priorityRaises: new Counter({
+      name: 'telerad_priority_raises_total',
+      help: 'Priorities raised by clinics, from and to',
+      labelNames: ['from', 'to'],
+      registers,
+    }),
+    eventStreams: new Gauge({
+      name: 'telerad_event_streams',
+      help: 'Live event streams (server-sent events) open on this process',
       registers,
     }),
     previews: new Counter({

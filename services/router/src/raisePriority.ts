@@ -155,6 +155,7 @@ export async function raisePriority(
     });
     deps.metrics.studyMoves.inc({ reason: 'priority', outcome: 'reassigned' });
   }
+  deps.metrics.priorityRaises.inc({ from: study.priority, to });
   deps.logger.info(
     { studyId, from: study.priority, to, ...(movedTo === null ? {} : { movedTo: movedTo.username }) },
     'priority raised',

@@ -189,6 +189,7 @@ describe('server-sent study events across two web processes', () => {
     expect(rad3.of(study.id)).toEqual([]);
     expect(clinicB.of(study.id)).toEqual([]);
     expect(Object.keys(mine.of(study.id)[0] ?? {}).sort()).toEqual(['at', 'fromYou', 'studyId', 'toYou', 'type']);
+    expect(await (await fetch(`${b().url}/metrics`)).text()).toMatch(/telerad_event_streams 5\b/);
     // Heartbeats keep the idle streams open.
     await expect.poll(() => rad3.comments, { timeout: 3000 }).toBeGreaterThan(0);
   });

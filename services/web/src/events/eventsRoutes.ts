@@ -8,7 +8,7 @@ import { eventFor } from './eventFilter.js';
 import { issueEventTicket, redeemEventTicket } from './eventTickets.js';
 import type { StudyEventHub } from './studyEventHub.js';
 
-type Deps = Pick<Runtime, 'db' | 'redis' | 'config' | 'logger'>;
+type Deps = Pick<Runtime, 'db' | 'redis' | 'config' | 'logger' | 'metrics'>;
 
 const streamQuery = z.object({ ticket: z.string().min(1).max(200).optional() });
 
@@ -57,7 +57,9 @@ export function eventStreamRoute(
         if (error instanceof UnauthenticatedError) res.end();
       });
     }, options.recheckMs ?? RECHECK_MS);
+    deps.metrics.eventStreams.inc();
     req.on('close', () => {
+      deps.metrics.eventStreams.dec();
       clearInterval(heartbeat);
       clearInterval(recheck);
       stop();
