@@ -32,10 +32,11 @@ export async function startAllInOne(
     stops.push(() => router.stop());
     const delivery = await startDelivery(runtime);
     stops.push(() => delivery.stop());
-    // One imaging worker pool for the render jobs and the rendered/thumbnail requests.
+    // One imaging worker pool for the render jobs and the rendered/thumbnail requests. One render job
+    // at a time, so a burst of intake never holds every thread while a radiologist is windowing.
     const imaging = createImagingPool();
     stops.push(() => imaging.close());
-    const previews = await startPreviews(runtime, { imaging });
+    const previews = await startPreviews(runtime, { imaging, concurrency: 1 });
     stops.push(() => previews.stop());
     const scp = await startCStoreScp(runtime, {
       port: config.dicomPort,
