@@ -46,7 +46,9 @@ const item = (bytes: Buffer) => {
 function encapsulated(offsets: number[], fragments: Buffer[]): Buffer {
   const head = Buffer.from([0xe0, 0x7f, 0x10, 0x00, 0x4f, 0x42, 0, 0, 0xff, 0xff, 0xff, 0xff]);
   const table = Buffer.alloc(offsets.length * 4);
-  offsets.forEach((o, i) => table.writeUInt32LE(o, i * 4));
+  offsets.forEach((o, i) => {
+    table.writeUInt32LE(o, i * 4);
+  });
   const end = Buffer.from([0xfe, 0xff, 0xdd, 0xe0, 0, 0, 0, 0]);
   return Buffer.concat([head, item(table), ...fragments.map(item), end]);
 }
