@@ -57,6 +57,8 @@ describe('decodeFrame gives back the stored pixels of lossless data', () => {
     ['deflated', 'dcmconv', ['+td']],
     ['RLE', 'dcmcrle', []],
     ['JPEG lossless', 'dcmcjpeg', ['+e1']],
+    ['JPEG lossless, 1 kB fragments with an offset table', 'dcmcjpeg', ['+e1', '+fs', '1']],
+    ['JPEG lossless, 1 kB fragments without an offset table', 'dcmcjpeg', ['+e1', '+fs', '1', '-ot']],
     ['JPEG-LS', 'gdcmconv', ['--jpegls']],
     ['JPEG 2000', 'gdcmconv', ['--j2k']],
   ] as const)('%s, signed 16-bit, every frame', async (name, tool, args) => {

@@ -1,13 +1,6 @@
-import {
-  type CodecOutput,
-  decodeJ2k,
-  decodeJpeg8,
-  decodeJpeg12,
-  decodeJpegLossless,
-  decodeJpegLs,
-  j2kImageSize,
-  jpegFrameHeader,
-} from './decodeCompressed.js';
+import type { CodecOutput } from './codecModules.js';
+import { decodeJ2k, j2kImageSize } from './decodeJ2k.js';
+import { decodeJpeg8, decodeJpeg12, decodeJpegLossless, decodeJpegLs, jpegFrameHeader } from './decodeJpeg.js';
 import { decodeRle } from './decodeRle.js';
 import { assertFrameInRange, encapsulatedFrame, nativeFrame } from './frameBytes.js';
 import { ImagingError } from './ImagingError.js';

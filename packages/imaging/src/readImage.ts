@@ -159,7 +159,10 @@ function readHeader(dataSet: DataSet): ImageHeader {
     modalityLut: modalityItem ? readLut(modalityItem, tags.lutDescriptor, tags.lutData, signed) : undefined,
     windows: readWindows(dataSet),
     voiLutFunction: text(dataSet, tags.voiLutFunction).toUpperCase() || 'LINEAR',
-    voiLut: voiItem ? readLut(voiItem, tags.lutDescriptor, tags.lutData, false) : undefined,
+    // The VOI LUT maps Modality LUT output, which rescaling can make negative (CT in HU).
+    voiLut: voiItem
+      ? readLut(voiItem, tags.lutDescriptor, tags.lutData, signed || rescaleMayBeNegative(dataSet))
+      : undefined,
     presentationLutShape: text(dataSet, tags.presentationLutShape).toUpperCase(),
     pixelPaddingValue: readPadding(dataSet, signed),
     palette:
@@ -171,6 +174,10 @@ function readHeader(dataSet: DataSet): ImageHeader {
           }
         : undefined,
   };
+}
+
+function rescaleMayBeNegative(dataSet: DataSet): boolean {
+  return (dataSet.floatString(tags.rescaleIntercept) ?? 0) < 0;
 }
 
 function readWindows(dataSet: DataSet): { center: number; width: number }[] {
@@ -202,7 +209,9 @@ function readLut(item: DataSet, descriptorTag: string, dataTag: string, signedFi
   const data = item.elements[dataTag];
   if (!descriptor || !data || descriptor.length < 6) return undefined;
   const entries = item.uint16(descriptorTag, 0) || 65536;
-  const firstMapped = (signedFirst ? item.int16(descriptorTag, 1) : item.uint16(descriptorTag, 1)) ?? 0;
+  // Signed when the VR says so, or when the values it maps can be negative (many files write US anyway).
+  const signedValue = descriptor.vr === 'SS' || signedFirst;
+  const firstMapped = (signedValue ? item.int16(descriptorTag, 1) : item.uint16(descriptorTag, 1)) ?? 0;
   const bits = item.uint16(descriptorTag, 2) ?? 16;
   const values = new Uint16Array(entries);
   const count = Math.min(entries, data.length >> 1);

@@ -147,6 +147,28 @@ const sources = {
       photometric: 'MONOCHROME2',
       value: (x, y) => -128 + 255 * phantom(x, y, 0, columns, rows),
     }),
+  ctVoiLut: () =>
+    syntheticImage({
+      rows,
+      columns,
+      bitsAllocated: 16,
+      bitsStored: 16,
+      signed: true,
+      photometric: 'MONOCHROME2',
+      value: (x, y) => -1000 + 4000 * phantom(x, y, 0, columns, rows),
+      attributes: {
+        RescaleSlope: '1',
+        RescaleIntercept: '-1024',
+        // A VOI LUT over HU -1200 … 1847 (its first mapped value is negative).
+        VOILUTSequence: [
+          {
+            LUTDescriptor: [3048, -1200, 12],
+            LUTData: Array.from({ length: 3048 }, (_, i) => Math.round(4095 * Math.sqrt(i / 3047))),
+            _vrMap: { LUTDescriptor: 'SS', LUTData: 'US' },
+          },
+        ],
+      },
+    }),
   gray8: () =>
     syntheticImage({
       rows,
@@ -247,6 +269,7 @@ const cases: Case[] = [
   { name: '1-bit, frame 3', source: 'bits1', frame: 3, window: { center: 0.5, width: 1 } },
   { name: '12 bits stored in 32 allocated', source: 'bits32', window: { center: 2048, width: 4096 } },
   { name: 'signed 8-bit', source: 'signed8', window: { center: 0, width: 200 } },
+  { name: 'VOI LUT Sequence over negative HU, signed CT', source: 'ctVoiLut', voiLut: true },
   { name: '8-bit grayscale', source: 'gray8', window: { center: 128, width: 256 } },
   { name: 'multi-frame, frame 2', source: 'multiframe', frame: 2, window: { center: 2048, width: 4096 } },
   { name: 'multi-frame, frame 3', source: 'multiframe', frame: 3, window: { center: 2048, width: 4096 } },
@@ -296,12 +319,26 @@ const cases: Case[] = [
     reference: 'gdcm-raw',
     window: { center: 40, width: 400 },
   },
+  {
+    name: 'JPEG-LS near-lossless (.81)',
+    source: 'dx',
+    encode: ['gdcmconv', '--jpegls', '--lossy', '-e', '3'],
+    reference: 'gdcm-raw',
+    window: dxWindow,
+  },
   { name: 'JPEG-LS, RGB', source: 'rgb', encode: ['gdcmconv', '--jpegls'], reference: 'gdcm-raw' },
   { name: 'JPEG 2000 lossless', source: 'dx', encode: ['gdcmconv', '--j2k'], reference: 'gdcm-raw', window: dxWindow },
   {
     name: 'JPEG 2000, signed CT',
     source: 'ct',
     encode: ['gdcmconv', '--j2k'],
+    reference: 'gdcm-raw',
+    window: { center: 40, width: 400 },
+  },
+  {
+    name: 'JPEG 2000 lossy (.91)',
+    source: 'ct',
+    encode: ['gdcmconv', '--j2k', '--lossy', '-r', '8'],
     reference: 'gdcm-raw',
     window: { center: 40, width: 400 },
   },

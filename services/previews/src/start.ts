@@ -23,7 +23,7 @@ export async function start(
   options: { imaging?: Renderer; concurrency?: number } = {},
 ): Promise<PreviewsService> {
   const logger = deps.logger.child({ service: 'previews' });
-  const ownPool = options.imaging === undefined ? createImagingPool() : null;
+  const ownPool = options.imaging === undefined ? createImagingPool({ niceness: 10 }) : null;
   const imaging = options.imaging ?? (ownPool as Renderer);
   const worker = new Worker<RenderPayload>(
     QUEUES.render,

@@ -12,6 +12,7 @@ import { studyRoutes } from './api/studyRoutes.js';
 import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
+import { corsForViewers } from './dicomweb/corsForViewers.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
 import { renderedRoutes } from './dicomweb/renderedRoutes.js';
 import { RenderService } from './dicomweb/renderService.js';
@@ -111,6 +112,7 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   app.use('/api', api);
 
   const dicomweb = express.Router();
+  dicomweb.use(corsForViewers(deps.config.dicomwebCorsOrigins));
   dicomweb.use(authenticate(deps.db));
   dicomweb.use(renderedRoutes({ db: deps.db, metrics: deps.metrics, renderer }));
   dicomweb.use(createStowRouter(deps));
