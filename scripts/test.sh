@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check: install, build (typecheck and UI), lint, and all tests. As root it installs what
-# the tests need when it is missing (pnpm; Debian's postgresql, redis-server, chromium, dcmtk);
+# the tests need when it is missing (pnpm; Debian's postgresql, redis-server, chromium, dcmtk, gdcm
+# tools, orthanc and orthanc-dicomweb);
 # otherwise it says what to install. The tests start their own PostgreSQL and Redis (see
 # scripts/test/globalSetup.ts) and never use the machine's. Arguments go to `vitest run`, e.g.
 # `./scripts/test.sh packages/queue` runs only those tests (after the same build and lint).
@@ -26,7 +27,8 @@ have_command() { command -v "$1" >/dev/null 2>&1; }
 
 # Debian packages the tests need: PostgreSQL server binaries (the tests run a cluster of their own;
 # whatever cluster the package starts is left alone), redis-server, Chromium for the browser tests
-# and dcmtk as a real DICOM peer.
+# dcmtk as a real DICOM peer, and Orthanc with its DICOMweb plugin as a real DICOMweb client (the
+# tests run their own Orthanc on free ports; the package's own service is left alone).
 ensure_system_packages() {
   local missing=()
   have_postgres || missing+=(postgresql)
@@ -34,6 +36,8 @@ ensure_system_packages() {
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   have_command storescu || missing+=(dcmtk)
   have_command gdcmconv || missing+=(libgdcm-tools)
+  [[ -x /usr/sbin/Orthanc || -x /usr/bin/Orthanc ]] || missing+=(orthanc)
+  compgen -G '/usr/share/orthanc/plugins/*DicomWeb*.so' >/dev/null || missing+=(orthanc-dicomweb)
   ((${#missing[@]} == 0)) && return
   if [[ $(id -u) -ne 0 ]]; then
     die "missing: ${missing[*]} — run \`sudo apt-get install -y ${missing[*]}\` and try again."

@@ -17,6 +17,15 @@ describe('loadConfig', () => {
     expect(c.deliveryRetryDelaysMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(24 * 3600_000);
   });
 
+  test('DICOMweb CORS origins: none by default, a list, or any', () => {
+    expect(loadConfig({}).dicomwebCorsOrigins).toEqual([]);
+    expect(
+      loadConfig({ TELERAD_DICOMWEB_CORS_ORIGINS: 'http://localhost:3000, https://viewer.example' })
+        .dicomwebCorsOrigins,
+    ).toEqual(['http://localhost:3000', 'https://viewer.example']);
+    expect(loadConfig({ TELERAD_DICOMWEB_CORS_ORIGINS: '*' }).dicomwebCorsOrigins).toEqual(['*']);
+  });
+
   test('an S3 endpoint becomes a minio client configuration', () => {
     const c = loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY: 'k', S3_SECRET_KEY: 's' });
     expect(c.s3).toEqual({
@@ -38,6 +47,7 @@ describe('loadConfig', () => {
     [{ S3_ENDPOINT: 'not a url' }, /S3_ENDPOINT/],
     [{ S3_ENDPOINT: 'http://s3:9000' }, /S3_ACCESS_KEY and S3_SECRET_KEY are required/],
     [{ DATABASE_SCHEMA: 'Robert; DROP' }, /DATABASE_SCHEMA/],
+    [{ TELERAD_DICOMWEB_CORS_ORIGINS: 'viewer.example' }, /TELERAD_DICOMWEB_CORS_ORIGINS/],
   ])('%o fails fast naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

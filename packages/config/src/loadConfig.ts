@@ -25,6 +25,24 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(,\d+)*$/, 'a comma-separated list of milliseconds, e.g. 5000,300000')
     .default('5000,300000,1800000,7200000,18000000,36000000,36000000'),
+  /** Browser origins allowed to call /dicomweb directly (a viewer such as OHIF on another host); `*` for any. */
+  TELERAD_DICOMWEB_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== ''),
+    )
+    .pipe(
+      z.array(
+        z.union([
+          z.literal('*'),
+          z.string().regex(/^https?:\/\/[^/\s]+$/, 'origins like https://viewer.example:3000, comma-separated, or *'),
+        ]),
+      ),
+    ),
   DATABASE_URL: optionalText,
   DATABASE_SCHEMA: z
     .string()
@@ -59,6 +77,8 @@ export interface Config {
   sessionTtlMs: number;
   maxInstanceBytes: number;
   deliveryRetryDelaysMs: number[];
+  /** Origins whose browser pages may call /dicomweb (CORS); empty = same origin only, `*` = any. */
+  dicomwebCorsOrigins: string[];
   /** PostgreSQL connection, or null for embedded PGlite under dataDir. */
   databaseUrl: string | null;
   databaseSchema: string | null;
@@ -96,6 +116,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sessionTtlMs: e.TELERAD_SESSION_TTL_HOURS * 3_600_000,
     maxInstanceBytes: Math.round(e.TELERAD_MAX_INSTANCE_MB * 1024 * 1024),
     deliveryRetryDelaysMs: e.TELERAD_DELIVERY_RETRY_MS.split(',').map(Number),
+    dicomwebCorsOrigins: e.TELERAD_DICOMWEB_CORS_ORIGINS,
     databaseUrl: e.DATABASE_URL ?? null,
     databaseSchema: e.DATABASE_SCHEMA ?? null,
     redisUrl: e.REDIS_URL ?? null,

@@ -38,3 +38,4 @@ export {
 } from './transferSyntax.js';
 export { isValidUid, uidProblem } from './uidProblem.js';
 export { valueAt } from './valueAt.js';
+export { type NativePixels, withNativePixelData } from './withNativePixelData.js';

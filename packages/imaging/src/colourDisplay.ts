@@ -1,3 +1,4 @@
+import { aligned } from './aligned.js';
 import type { Frame } from './decodeImageFrame.js';
 import { ImagingError } from './ImagingError.js';
 import type { ImageHeader, Lut } from './readImage.js';
@@ -34,8 +35,8 @@ function interleaved8(frame: Frame, count: number): Uint8Array {
     samples = pixels.subarray(0, count * 3);
   } else if (frame.bitsAllocated === 16) {
     const shift = Math.max(0, frame.bitsStored - 8);
-    const aligned = pixels.byteOffset % 2 === 0 ? pixels : pixels.slice(0, count * 6);
-    const wide = new Uint16Array(aligned.buffer, aligned.byteOffset, count * 3);
+    const alignedPixels = aligned(pixels, count * 6, 2);
+    const wide = new Uint16Array(alignedPixels.buffer, alignedPixels.byteOffset, count * 3);
     samples = new Uint8Array(count * 3);
     const mask = 2 ** frame.bitsStored - 1;
     for (let index = 0; index < samples.length; index++) samples[index] = ((wide[index] as number) & mask) >> shift;
@@ -103,8 +104,10 @@ function paletteToRgb(frame: Frame, header: ImageHeader, count: number): Uint8Ar
   }
   const { pixels } = frame;
   const wide = frame.bitsAllocated === 16;
-  const aligned = wide && pixels.byteOffset % 2 !== 0 ? pixels.slice(0, count * 2) : pixels;
-  const indices = wide ? new Uint16Array(aligned.buffer, aligned.byteOffset, count) : aligned.subarray(0, count);
+  const alignedPixels = wide ? aligned(pixels, count * 2, 2) : pixels;
+  const indices = wide
+    ? new Uint16Array(alignedPixels.buffer, alignedPixels.byteOffset, count)
+    : alignedPixels.subarray(0, count);
   const tables = [palette.red, palette.green, palette.blue].map(to8bit);
   const output = new Uint8Array(count * 3);
   const signed = frame.pixelRepresentation === 1;

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createDxInstance } from '@telerad/dicom';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createImagingPool } from './createImagingPool.js';
@@ -12,7 +13,43 @@ afterAll(async () => {
   await pool.close();
 });
 
+/** The nice value of each thread of this process (field 19 of /proc/self/task/<tid>/stat). */
+const threadNiceness = () =>
+  readdirSync('/proc/self/task').map((tid) => {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+
 describe('createImagingPool', () => {
+  test.runIf(process.platform === 'linux')(
+    'a background pool runs its threads niced, leaving the rest alone',
+    async () => {
+      const before = threadNiceness().filter((nice) => nice === 10).length;
+      const background = createImagingPool({ threads: 2, niceness: 10 });
+      try {
+        await Promise.all(
+          [1, 2].map(() => background.render(createDxInstance({ rows: 300, columns: 200 }), { format: 'jpeg' })),
+        );
+        expect(threadNiceness().filter((nice) => nice === 10).length - before).toBeGreaterThanOrEqual(2);
+        expect(threadNiceness()).toContain(0);
+      } finally {
+        await background.close();
+      }
+    },
+  );
+
+  test('a task over its time limit is stopped with an ImagingError instead of hanging', async () => {
+    const slow = createImagingPool({ threads: 1, taskTimeoutMs: 1 });
+    try {
+      const file = createDxInstance({ rows: 2000, columns: 1600 });
+      const error = await slow.decodeFrame(file, 1).catch((rejection: unknown) => rejection);
+      expect(error).toBeInstanceOf(ImagingError);
+      expect(error).toMatchObject({ code: 'corrupt-pixel-data', message: 'decoding did not finish within 0.001 s' });
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('renders in a worker thread exactly as in-thread', async () => {
     const file = createDxInstance({ rows: 600, columns: 500 });
     const options = { format: 'png' as const, maxSize: 256 };

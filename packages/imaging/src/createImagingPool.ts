@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ImagingError, type ImagingErrorCode } from './ImagingError.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
-import type { WorkerResult, WorkerTask } from './worker.js';
+import type { WorkerOptions, WorkerResult, WorkerTask } from './worker.js';
 
 export interface ImagingPool {
   render(bytes: Uint8Array, options: RenderOptions): Promise<RenderedImage>;
@@ -15,6 +15,12 @@ export interface ImagingPool {
 export interface ImagingPoolOptions {
   /** Worker threads; default the number of cores, at most 4. */
   threads?: number;
+  /**
+   * Background work (previews rendered after intake): the pool's threads lower their own CPU priority
+   * to this nice value (Linux: 1–19; priorities there are per thread), so intake and a radiologist's
+   * own requests go first when the cores are busy. Default 0, the process's priority.
+   */
+  niceness?: number;
   /** A task still running after this long is stopped (its thread is replaced); default 120 s. */
   taskTimeoutMs?: number;
 }
@@ -31,6 +37,7 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
+    workerData: { niceness: options.niceness ?? 0 } satisfies WorkerOptions,
   });
 
   async function run(task: WorkerTask): Promise<WorkerResult> {

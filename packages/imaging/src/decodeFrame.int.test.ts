@@ -57,6 +57,8 @@ describe('decodeFrame gives back the stored pixels of lossless data', () => {
     ['deflated', 'dcmconv', ['+td']],
     ['RLE', 'dcmcrle', []],
     ['JPEG lossless', 'dcmcjpeg', ['+e1']],
+    ['JPEG lossless, 1 kB fragments with an offset table', 'dcmcjpeg', ['+e1', '+fs', '1']],
+    ['JPEG lossless, 1 kB fragments without an offset table', 'dcmcjpeg', ['+e1', '+fs', '1', '-ot']],
     ['JPEG-LS', 'gdcmconv', ['--jpegls']],
     ['JPEG 2000', 'gdcmconv', ['--j2k']],
   ] as const)('%s, signed 16-bit, every frame', async (name, tool, args) => {
@@ -95,6 +97,23 @@ describe('decodeFrame gives back the stored pixels of lossless data', () => {
       const decoded = await decodeFrame(file, frame);
       expect(Buffer.from(decoded.pixels).equals(frames[frame - 1] as Buffer)).toBe(true);
     }
+  });
+
+  test('8-bit samples in 16 bits allocated keep the 16-bit layout (an 8-bit HTJ2K codestream)', async () => {
+    const source = syntheticImage({
+      rows,
+      columns,
+      bitsAllocated: 16,
+      bitsStored: 8,
+      photometric: 'MONOCHROME2',
+      value: (x, y) => 255 * phantom(x, y, 0, columns, rows),
+    });
+    const native = nativePixels(source);
+    const eightBit = Uint8Array.from(new Uint16Array(native.buffer, native.byteOffset, native.length / 2));
+    const encoded = await encodeHtj2k([eightBit], { width: columns, height: rows, bitsPerSample: 8, isSigned: false });
+    const decoded = await decodeFrame(encapsulate(source, '1.2.840.10008.1.2.4.201', encoded), 1);
+    expect(decoded.bitsAllocated).toBe(16);
+    expect(Buffer.from(decoded.pixels).equals(native)).toBe(true);
   });
 
   test('decoded native pixels are a copy, not a view of the file', async () => {

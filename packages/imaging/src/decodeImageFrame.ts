@@ -1,12 +1,6 @@
-import {
-  type CodecOutput,
-  decodeJ2k,
-  decodeJpeg8,
-  decodeJpeg12,
-  decodeJpegLossless,
-  decodeJpegLs,
-  jpegFrameHeader,
-} from './decodeCompressed.js';
+import type { CodecOutput } from './codecModules.js';
+import { decodeJ2k, j2kImageSize } from './decodeJ2k.js';
+import { decodeJpeg8, decodeJpeg12, decodeJpegLossless, decodeJpegLs, jpegFrameHeader } from './decodeJpeg.js';
 import { decodeRle } from './decodeRle.js';
 import { assertFrameInRange, encapsulatedFrame, nativeFrame } from './frameBytes.js';
 import { ImagingError } from './ImagingError.js';
@@ -48,25 +42,61 @@ export async function decodeImageFrame(image: ParsedImage, frame: number, option
     }
     case 'jpeg-baseline': {
       const encoded = encapsulatedFrame(image, frame);
-      const { precision } = jpegFrameHeader(encoded);
+      const { precision, columns, rows } = jpegFrameHeader(encoded);
+      assertCodestreamSize(image, columns, rows);
       return fromCodec(image, precision > 8 ? await decodeJpeg12(encoded, precision) : await decodeJpeg8(encoded));
     }
     case 'jpeg-lossless':
-      return fromCodec(image, await decodeJpegLossless(encapsulatedFrame(image, frame), header.bitsAllocated));
-    case 'jpeg-ls':
-      return fromCodec(image, await decodeJpegLs(encapsulatedFrame(image, frame)));
+    case 'jpeg-ls': {
+      const encoded = encapsulatedFrame(image, frame);
+      const { columns, rows } = jpegFrameHeader(encoded, codec === 'jpeg-ls' ? 'JPEG-LS' : 'JPEG Lossless');
+      assertCodestreamSize(image, columns, rows);
+      const output =
+        codec === 'jpeg-ls' ? await decodeJpegLs(encoded) : await decodeJpegLossless(encoded, header.bitsAllocated);
+      return fromCodec(image, output);
+    }
     case 'jpeg-2000':
-    case 'htj2k':
+    case 'htj2k': {
+      const encoded = encapsulatedFrame(image, frame);
+      const size = j2kImageSize(encoded);
+      if (size === undefined) {
+        throw new ImagingError('corrupt-pixel-data', 'the JPEG 2000 data has no image header (SOC and SIZ markers)');
+      }
+      assertCodestreamSize(image, size.width, size.height);
       return fromCodec(
         image,
-        await decodeJ2k(
-          encapsulatedFrame(image, frame),
-          codec,
-          { width: header.columns, height: header.rows },
-          options.targetSize,
-        ),
+        await decodeJ2k(encoded, codec, { width: header.columns, height: header.rows }, options.targetSize),
         true,
       );
+    }
+  }
+}
+
+/**
+ * Samples of at most 8 bits in an image whose header allocates 16: widened (sign-extended when
+ * signed) so that a decoded frame has the layout the header describes.
+ */
+function widenTo16(samples: Uint8Array, bits: number, signed: boolean): Uint8Array {
+  const wide = new Uint16Array(samples.length);
+  const sign = 2 ** (bits - 1);
+  for (let index = 0; index < samples.length; index++) {
+    const value = samples[index] as number;
+    wide[index] = signed && value >= sign ? (value - 2 * sign) & 0xffff : value;
+  }
+  return new Uint8Array(wide.buffer);
+}
+
+/**
+ * The codestream must describe the image the header does, checked before decoding: a codestream
+ * claiming 60000 × 60000 pixels would otherwise exhaust the codec's memory.
+ */
+function assertCodestreamSize(image: ParsedImage, columns: number, rows: number): void {
+  const { header } = image;
+  if (columns !== header.columns || rows !== header.rows) {
+    throw new ImagingError(
+      'corrupt-pixel-data',
+      `the compressed frame is ${columns}×${rows}, the header says ${header.columns}×${header.rows}`,
+    );
   }
 }
 
@@ -115,10 +145,11 @@ function fromCodec(image: ParsedImage, output: CodecOutput, mayBeReduced = false
       `the compressed frame has ${output.components} components, the header says ${header.samplesPerPixel} samples per pixel`,
     );
   }
-  const bitsAllocated = output.bitsPerSample <= 8 ? 8 : 16;
+  const widen = output.bitsPerSample <= 8 && header.bitsAllocated === 16;
+  const bitsAllocated = output.bitsPerSample <= 8 && !widen ? 8 : 16;
   const bitsStored = Math.min(bitsAllocated, Math.max(header.bitsStored, output.bitsPerSample));
   return {
-    pixels: output.pixels,
+    pixels: widen ? widenTo16(output.pixels, output.bitsPerSample, header.pixelRepresentation === 1) : output.pixels,
     rows: output.rows,
     columns: output.columns,
     bitsAllocated,

@@ -69,6 +69,18 @@ describe('default window', () => {
     expect(fromFile.data.equals(other.data)).toBe(false);
   });
 
+  test('a file held at an odd offset of a larger buffer renders the same', async () => {
+    const file = createDxInstance({ rows: 40, columns: 30 });
+    const shifted = Buffer.alloc(file.length + 1);
+    file.copy(shifted, 1);
+    const options = { format: 'png' as const };
+    const [aligned, odd] = await Promise.all([
+      renderInstance(file, options),
+      renderInstance(shifted.subarray(1), options),
+    ]);
+    expect(odd.data.equals(aligned.data)).toBe(true);
+  });
+
   test('Presentation LUT Shape INVERSE inverts MONOCHROME2', async () => {
     const spec = {
       rows: 16,

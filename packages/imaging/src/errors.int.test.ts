@@ -122,3 +122,52 @@ describe('pixel data that cannot be rendered', () => {
     expect(error.code).toBe('corrupt-pixel-data');
   });
 });
+
+describe('compressed data that disagrees with its header or is damaged', () => {
+  test('a JPEG-LS frame claiming a huge size is refused before decoding', async () => {
+    const file = await convert(dir, dx(), 'gdcmconv', ['--jpegls'], 'huge-jpegls');
+    const { position } = firstFragment(file);
+    const sof = file.indexOf(Buffer.from([0xff, 0xf7]), position);
+    file.writeUInt16BE(60000, sof + 5); // height
+    const error = await failure(renderInstance(file, { format: 'jpeg' }));
+    expect(error.code).toBe('corrupt-pixel-data');
+    expect(error.message).toBe('the compressed frame is 48×60000, the header says 48×64');
+  });
+
+  test('a JPEG 2000 frame claiming a huge size is refused before decoding', async () => {
+    const file = await convert(dir, dx(), 'gdcmconv', ['--j2k'], 'huge-j2k');
+    const { position } = firstFragment(file);
+    const siz = file.indexOf(Buffer.from([0xff, 0x51]), position);
+    file.writeUInt32BE(60000, siz + 6); // Xsiz
+    const error = await failure(renderInstance(file, { format: 'jpeg' }));
+    expect(error.message).toBe('the compressed frame is 60000×64, the header says 48×64');
+  });
+
+  test('garbage in a 12-bit JPEG frame', async () => {
+    const file = await convert(dir, dx(), 'dcmcjpeg', ['+ee'], 'garbage-jpeg12');
+    const fragment = firstFragment(file);
+    const scan = file.indexOf(Buffer.from([0xff, 0xda]), fragment.position);
+    file.fill(0xff, scan + 20, fragment.position + fragment.length - 2);
+    const error = await failure(renderInstance(file, { format: 'jpeg' }));
+    expect(error.code).toBe('corrupt-pixel-data');
+  });
+
+  test('a codec keeps working after a corrupt frame', async () => {
+    const good = await convert(dir, dx(), 'gdcmconv', ['--j2k'], 'good-j2k');
+    const bad = Buffer.from(good);
+    const fragment = firstFragment(bad);
+    bad.fill(0x11, fragment.position + 60, fragment.position + fragment.length);
+    await failure(renderInstance(bad, { format: 'jpeg' }));
+    await expect(renderInstance(good, { format: 'jpeg' })).resolves.toMatchObject({ width: 48, height: 64 });
+  });
+
+  test('a frame larger than 256 megapixels is refused', async () => {
+    const file = rewriteElements(dx(), ({ tag }) => {
+      if (tag === 'x00280010' || tag === 'x00280011') return new Uint8Array([0xff, 0xff]);
+      return undefined;
+    });
+    const error = await failure(renderInstance(file, { format: 'jpeg' }));
+    expect(error.code).toBe('unsupported-image');
+    expect(error.message).toMatch(/65535×65535 frame is larger than the 256 megapixels/);
+  });
+});

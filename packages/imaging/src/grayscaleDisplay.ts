@@ -1,3 +1,4 @@
+import { aligned } from './aligned.js';
 import type { Frame } from './decodeImageFrame.js';
 import { ImagingError } from './ImagingError.js';
 import type { ImageHeader } from './readImage.js';
@@ -63,12 +64,16 @@ export function storedSamples(frame: Frame): StoredSamples {
   const shift = frame.highBit + 1 - frame.bitsStored;
   if (frame.bitsAllocated === 8) return { values: pixels.subarray(0, count), bitsStored: frame.bitsStored, shift };
   if (frame.bitsAllocated === 16) {
-    const aligned = pixels.byteOffset % 2 === 0 ? pixels : pixels.slice(0, count * 2);
-    return { values: new Uint16Array(aligned.buffer, aligned.byteOffset, count), bitsStored: frame.bitsStored, shift };
+    const alignedPixels = aligned(pixels, count * 2, 2);
+    return {
+      values: new Uint16Array(alignedPixels.buffer, alignedPixels.byteOffset, count),
+      bitsStored: frame.bitsStored,
+      shift,
+    };
   }
   // 32-bit samples with at most 16 stored bits: read the low half of each little-endian word.
-  const aligned = pixels.byteOffset % 4 === 0 ? pixels : pixels.slice(0, count * 4);
-  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, count);
+  const alignedPixels = aligned(pixels, count * 4, 4);
+  const words = new Uint32Array(alignedPixels.buffer, alignedPixels.byteOffset, count);
   const values = new Uint16Array(count);
   for (let index = 0; index < count; index++) values[index] = ((words[index] as number) >>> shift) & 0xffff;
   return { values, bitsStored: frame.bitsStored, shift: 0 };

@@ -42,6 +42,9 @@ export interface ParsedImage {
 /** A deflated dataset that inflates to more than this is refused (a deflate bomb). */
 const maxInflatedBytes = 1024 * 1024 * 1024;
 
+/** Samples in one frame beyond which decoding is refused (about sharp's own default input limit). */
+const maxFramePixels = 256 * 2 ** 20;
+
 const tags = {
   transferSyntaxUid: 'x00020010',
   samplesPerPixel: 'x00280002',
@@ -126,6 +129,15 @@ function readHeader(dataSet: DataSet): ImageHeader {
   }
   const pixelRepresentation = dataSet.uint16(tags.pixelRepresentation) ?? 0;
   const samplesPerPixel = dataSet.uint16(tags.samplesPerPixel) ?? 1;
+  if (samplesPerPixel !== 1 && samplesPerPixel !== 3) {
+    throw new ImagingError('unsupported-image', `Samples per Pixel ${samplesPerPixel} is not 1 or 3`);
+  }
+  if (rows * columns * samplesPerPixel > maxFramePixels) {
+    throw new ImagingError(
+      'unsupported-image',
+      `a ${columns}×${rows} frame is larger than the ${maxFramePixels / 2 ** 20} megapixels telerad decodes`,
+    );
+  }
   const photometricInterpretation = text(dataSet, tags.photometricInterpretation) || 'MONOCHROME2';
   const modalityItem = dataSet.elements[tags.modalityLutSequence]?.items?.[0]?.dataSet;
   const voiItem = dataSet.elements[tags.voiLutSequence]?.items?.[0]?.dataSet;
@@ -147,7 +159,10 @@ function readHeader(dataSet: DataSet): ImageHeader {
     modalityLut: modalityItem ? readLut(modalityItem, tags.lutDescriptor, tags.lutData, signed) : undefined,
     windows: readWindows(dataSet),
     voiLutFunction: text(dataSet, tags.voiLutFunction).toUpperCase() || 'LINEAR',
-    voiLut: voiItem ? readLut(voiItem, tags.lutDescriptor, tags.lutData, false) : undefined,
+    // The VOI LUT maps Modality LUT output, which rescaling can make negative (CT in HU).
+    voiLut: voiItem
+      ? readLut(voiItem, tags.lutDescriptor, tags.lutData, signed || rescaleMayBeNegative(dataSet))
+      : undefined,
     presentationLutShape: text(dataSet, tags.presentationLutShape).toUpperCase(),
     pixelPaddingValue: readPadding(dataSet, signed),
     palette:
@@ -159,6 +174,10 @@ function readHeader(dataSet: DataSet): ImageHeader {
           }
         : undefined,
   };
+}
+
+function rescaleMayBeNegative(dataSet: DataSet): boolean {
+  return (dataSet.floatString(tags.rescaleIntercept) ?? 0) < 0;
 }
 
 function readWindows(dataSet: DataSet): { center: number; width: number }[] {
@@ -190,7 +209,9 @@ function readLut(item: DataSet, descriptorTag: string, dataTag: string, signedFi
   const data = item.elements[dataTag];
   if (!descriptor || !data || descriptor.length < 6) return undefined;
   const entries = item.uint16(descriptorTag, 0) || 65536;
-  const firstMapped = (signedFirst ? item.int16(descriptorTag, 1) : item.uint16(descriptorTag, 1)) ?? 0;
+  // Signed when the VR says so, or when the values it maps can be negative (many files write US anyway).
+  const signedValue = descriptor.vr === 'SS' || signedFirst;
+  const firstMapped = (signedValue ? item.int16(descriptorTag, 1) : item.uint16(descriptorTag, 1)) ?? 0;
   const bits = item.uint16(descriptorTag, 2) ?? 16;
   const values = new Uint16Array(entries);
   const count = Math.min(entries, data.length >> 1);

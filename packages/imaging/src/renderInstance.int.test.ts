@@ -1,18 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDxInstance } from '@telerad/dicom';
+import { rewriteElements } from '@telerad/dicom';
+import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderInstance } from './renderInstance.js';
+import { colourSources, type Source, sources } from './testing/corpus.js';
 import { convert, dcmtkRender, psnr, type Raster, raster } from './testing/dicomTools.js';
-import { phantom, syntheticImage } from './testing/syntheticImage.js';
 import type { RenderWindow } from './types.js';
 
 // Every supported transfer syntax and photometric interpretation, rendered by telerad and by dcmtk's
 // dcmj2pnm with the same window (after gdcmconv --raw where dcmtk has no decoder): PSNR ≥ 40 dB.
-
-const rows = 96;
-const columns = 80;
 
 let dir: string;
 beforeAll(async () => {
@@ -22,121 +20,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sources = {
-  dx: () => createDxInstance({ rows: 120, columns: 100 }),
-  dxMasked: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      noiseAboveHighBit: true,
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-    }),
-  ct: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 16,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -1000 + 4000 * phantom(x, y, 0, columns, rows),
-      attributes: { RescaleSlope: '1', RescaleIntercept: '-1024', WindowCenter: '40', WindowWidth: '400' },
-    }),
-  ct12: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      highBit: 11,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -2000 + 4000 * phantom(x, y, 0, columns, rows),
-      attributes: { RescaleSlope: '2', RescaleIntercept: '-100' },
-    }),
-  mono1: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 14,
-      photometric: 'MONOCHROME1',
-      value: (x, y) => 16383 * phantom(x, y, 0, columns, rows),
-      attributes: { WindowCenter: '8000', WindowWidth: '12000' },
-    }),
-  sigmoid: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-      attributes: { WindowCenter: '2000', WindowWidth: '1500', VOILUTFunction: 'SIGMOID' },
-    }),
-  gray8: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 8,
-      bitsStored: 8,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 255 * phantom(x, y, 0, columns, rows),
-    }),
-  multiframe: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      frames: 3,
-      value: (x, y, frame) => 4095 * phantom(x, y, frame, columns, rows),
-    }),
-  rgb: () => syntheticImage({ ...colour(), planarConfiguration: 0 }),
-  rgbPlanar: () => syntheticImage({ ...colour(), planarConfiguration: 1 }),
-  palette: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 8,
-      bitsStored: 8,
-      photometric: 'PALETTE COLOR',
-      value: (x, y) => 255 * phantom(x, y, 0, columns, rows),
-      attributes: paletteAttributes(),
-    }),
-};
-
-function colour() {
-  return {
-    rows,
-    columns,
-    bitsAllocated: 8 as const,
-    bitsStored: 8,
-    samplesPerPixel: 3 as const,
-    photometric: 'RGB',
-    value: (x: number, y: number, _frame: number, sample: number) =>
-      255 * (sample === 0 ? phantom(x, y, 0, columns, rows) : sample === 1 ? x / (columns - 1) : y / (rows - 1)),
-  };
-}
-
-function paletteAttributes(): Record<string, unknown> {
-  const channel = (f: (i: number) => number) => new Uint16Array(256).map((_, i) => Math.round(65535 * f(i / 255)));
-  const descriptor = [256, 0, 16];
-  return {
-    RedPaletteColorLookupTableDescriptor: descriptor,
-    GreenPaletteColorLookupTableDescriptor: descriptor,
-    BluePaletteColorLookupTableDescriptor: descriptor,
-    RedPaletteColorLookupTableData: channel((t) => t).buffer,
-    GreenPaletteColorLookupTableData: channel((t) => t * t).buffer,
-    BluePaletteColorLookupTableData: channel((t) => 1 - t).buffer,
-  };
-}
-
-type Source = keyof typeof sources;
 type Tool = [tool: string, ...args: string[]];
 
 interface Case {
@@ -146,8 +29,14 @@ interface Case {
   encode?: Tool;
   /** What dcmtk renders as the reference: the file under test, or its gdcmconv --raw copy. */
   reference?: 'file' | 'gdcm-raw';
+  /** A second conversion after `encode`. */
+  decompress?: Tool;
   window?: RenderWindow;
   frame?: number;
+  /** dcmtk renders with the file's VOI LUT (+Wl 1) instead of a window. */
+  voiLut?: boolean;
+  /** Rewrite the decoded YBR_FULL copy into YBR_FULL_422 (two luma samples, one chroma pair). */
+  ybr422?: boolean;
 }
 
 const dxWindow = { center: 1600, width: 3200 };
@@ -160,6 +49,18 @@ const cases: Case[] = [
   { name: 'signed 12-bit in 16 with slope 2', source: 'ct12', window: { center: 0, width: 3000 } },
   { name: 'MONOCHROME1 inverted', source: 'mono1' },
   { name: 'SIGMOID VOI LUT function from the file', source: 'sigmoid' },
+  { name: 'Modality LUT Sequence', source: 'modalityLut', window: { center: 40000, width: 30000 } },
+  { name: 'VOI LUT Sequence', source: 'voiLut', voiLut: true },
+  {
+    name: '1-bit, multi-frame, frame 2 starts inside a byte',
+    source: 'bits1',
+    frame: 2,
+    window: { center: 0.5, width: 1 },
+  },
+  { name: '1-bit, frame 3', source: 'bits1', frame: 3, window: { center: 0.5, width: 1 } },
+  { name: '12 bits stored in 32 allocated', source: 'bits32', window: { center: 2048, width: 4096 } },
+  { name: 'signed 8-bit', source: 'signed8', window: { center: 0, width: 200 } },
+  { name: 'VOI LUT Sequence over negative HU, signed CT', source: 'ctVoiLut', voiLut: true },
   { name: '8-bit grayscale', source: 'gray8', window: { center: 128, width: 256 } },
   { name: 'multi-frame, frame 2', source: 'multiframe', frame: 2, window: { center: 2048, width: 4096 } },
   { name: 'multi-frame, frame 3', source: 'multiframe', frame: 3, window: { center: 2048, width: 4096 } },
@@ -184,8 +85,23 @@ const cases: Case[] = [
   },
   { name: 'JPEG extended, 12-bit DX', source: 'dx', encode: ['dcmcjpeg', '+ee'], window: dxWindow },
   { name: 'JPEG extended, 12-bit, window from the file', source: 'dx', encode: ['dcmcjpeg', '+ee'] },
+  { name: 'JPEG baseline, RGB colour (no colour transform)', source: 'rgb', encode: ['dcmcjpeg', '+eb', '+cr'] },
+  { name: 'JPEG baseline, planar RGB source', source: 'rgbPlanar', encode: ['dcmcjpeg', '+eb'] },
   { name: 'JPEG baseline, YBR_FULL_422 colour', source: 'rgb', encode: ['dcmcjpeg', '+eb'] },
   { name: 'JPEG baseline, multi-frame', source: 'multiframe', encode: ['dcmcjpeg', '+e1'], frame: 3, window: dxWindow },
+  {
+    name: 'YBR_FULL native (JPEG decoded without colour conversion)',
+    source: 'rgb',
+    encode: ['dcmcjpeg', '+eb', '+q', '98'],
+    decompress: ['dcmdjpeg', '+cn'],
+  },
+  {
+    name: 'YBR_FULL_422 native',
+    source: 'rgb',
+    encode: ['dcmcjpeg', '+eb', '+q', '98'],
+    decompress: ['dcmdjpeg', '+cn', '+px'],
+    ybr422: true,
+  },
   { name: 'JPEG-LS lossless', source: 'dx', encode: ['gdcmconv', '--jpegls'], reference: 'gdcm-raw', window: dxWindow },
   {
     name: 'JPEG-LS, signed CT',
@@ -194,12 +110,26 @@ const cases: Case[] = [
     reference: 'gdcm-raw',
     window: { center: 40, width: 400 },
   },
+  {
+    name: 'JPEG-LS near-lossless (.81)',
+    source: 'dx',
+    encode: ['gdcmconv', '--jpegls', '--lossy', '-e', '3'],
+    reference: 'gdcm-raw',
+    window: dxWindow,
+  },
   { name: 'JPEG-LS, RGB', source: 'rgb', encode: ['gdcmconv', '--jpegls'], reference: 'gdcm-raw' },
   { name: 'JPEG 2000 lossless', source: 'dx', encode: ['gdcmconv', '--j2k'], reference: 'gdcm-raw', window: dxWindow },
   {
     name: 'JPEG 2000, signed CT',
     source: 'ct',
     encode: ['gdcmconv', '--j2k'],
+    reference: 'gdcm-raw',
+    window: { center: 40, width: 400 },
+  },
+  {
+    name: 'JPEG 2000 lossy (.91)',
+    source: 'ct',
+    encode: ['gdcmconv', '--j2k', '--lossy', '-r', '8'],
     reference: 'gdcm-raw',
     window: { center: 40, width: 400 },
   },
@@ -215,10 +145,34 @@ const cases: Case[] = [
 ];
 
 async function fileUnderTest(testCase: Case): Promise<Buffer> {
-  const source = sources[testCase.source]();
-  if (!testCase.encode) return source;
-  const [tool, ...args] = testCase.encode;
-  return convert(dir, source, tool, args, slug(testCase.name));
+  let file = sources[testCase.source]();
+  for (const [index, step] of [testCase.encode, testCase.decompress].entries()) {
+    if (!step) continue;
+    const [tool, ...args] = step;
+    file = await convert(dir, file, tool, args, `${slug(testCase.name)}-${index}`);
+  }
+  return testCase.ybr422 ? toYbr422(file) : file;
+}
+
+/** YBR_FULL colour-by-pixel → YBR_FULL_422: each pair of pixels keeps both Y and the first's CbCr. */
+function toYbr422(file: Buffer): Buffer {
+  const dataSet = dicomParser.parseDicom(file);
+  const pixelData = dataSet.elements.x7fe00010;
+  if (!pixelData) throw new Error('no pixel data');
+  const ybr = file.subarray(pixelData.dataOffset, pixelData.dataOffset + pixelData.length);
+  const packed = Buffer.alloc((ybr.length / 3) * 2);
+  for (let pixel = 0, target = 0; pixel < ybr.length / 3; pixel += 2, target += 4) {
+    packed[target] = ybr[pixel * 3] as number;
+    packed[target + 1] = ybr[pixel * 3 + 3] as number;
+    packed[target + 2] = ybr[pixel * 3 + 1] as number;
+    packed[target + 3] = ybr[pixel * 3 + 2] as number;
+  }
+  const rewritten = rewriteElements(file, ({ tag }) => {
+    if (tag === 'x00280004') return new Uint8Array(Buffer.from('YBR_FULL_422'));
+    if (tag === 'x7fe00010') return new Uint8Array(packed);
+    return undefined;
+  });
+  return rewritten;
 }
 
 async function reference(testCase: Case, file: Buffer): Promise<Raster> {
@@ -226,10 +180,20 @@ async function reference(testCase: Case, file: Buffer): Promise<Raster> {
     testCase.reference === 'gdcm-raw'
       ? await convert(dir, file, 'gdcmconv', ['--raw'], `${slug(testCase.name)}-raw`)
       : file;
-  const colour = ['rgb', 'rgbPlanar', 'palette'].includes(testCase.source);
-  const voi = testCase.window ? ['+Ww', String(testCase.window.center), String(testCase.window.width)] : ['+Wi', '1'];
+  const colour = colourSources.includes(testCase.source);
+  // dcmtk renders the YBR_FULL_422 copy from its YBR_FULL original (it reads 4:2:2 native data as 4:4:4).
+  if (testCase.ybr422) return dcmtkRender(dir, await ybrFullOf(testCase), slug(testCase.name), []);
+  const voi = testCase.window
+    ? ['+Ww', String(testCase.window.center), String(testCase.window.width)]
+    : testCase.voiLut
+      ? ['+Wl', '1']
+      : ['+Wi', '1'];
   const options = [...(colour ? [] : voi), ...(testCase.frame ? ['+F', String(testCase.frame)] : [])];
   return dcmtkRender(dir, referenceFile, slug(testCase.name), options);
+}
+
+async function ybrFullOf(testCase: Case): Promise<Buffer> {
+  return fileUnderTest({ ...testCase, ybr422: false });
 }
 
 function slug(name: string): string {

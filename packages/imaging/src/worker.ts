@@ -1,7 +1,23 @@
+import { setPriority } from 'node:os';
+import { workerData } from 'node:worker_threads';
 import { decodeFrame } from './decodeFrame.js';
 import { ImagingError } from './ImagingError.js';
 import { renderInstance } from './renderInstance.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
+
+export interface WorkerOptions {
+  niceness: number;
+}
+
+// On Linux a thread's nice value is its own: this lowers this worker thread only, not the process.
+const { niceness } = (workerData ?? { niceness: 0 }) as WorkerOptions;
+if (niceness > 0) {
+  try {
+    setPriority(niceness);
+  } catch {
+    // Not permitted here (a restricted container): the work runs at normal priority.
+  }
+}
 
 export type WorkerTask =
   | { kind: 'render'; bytes: Uint8Array; options: RenderOptions }

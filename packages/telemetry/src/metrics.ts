@@ -1,4 +1,4 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The service's Prometheus metrics; one set per process, served at GET /metrics. */
 export interface Metrics {
@@ -13,6 +13,15 @@ export interface Metrics {
   studyMoves: Counter<'reason' | 'outcome'>;
   readyToSignedMinutes: Histogram<'priority'>;
   deliveryAttempts: Counter<'channel' | 'outcome'>;
+  /** Holds (clock pauses) begun and ended: hold, answered, image. */
+  studyHolds: Counter<'event'>;
+  priorityRaises: Counter<'from' | 'to'>;
+  /** Live event streams (GET /api/events) open on this process. */
+  eventStreams: Gauge;
+  /** Render jobs: previews stored, or the instance marked unrenderable. */
+  previews: Counter<'outcome'>;
+  /** rendered/thumbnail answers, by where they came from (stored, derived, rendered, cached). */
+  renderSeconds: Histogram<'source'>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metrics {
@@ -74,6 +83,36 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'telerad_delivery_attempts_total',
       help: 'Report delivery attempts, by channel and outcome',
       labelNames: ['channel', 'outcome'],
+      registers,
+    }),
+    studyHolds: new Counter({
+      name: 'telerad_study_holds_total',
+      help: 'Clock pauses: studies put on hold (hold) and resumed by an answer (answered) or a new image (image)',
+      labelNames: ['event'],
+      registers,
+    }),
+    priorityRaises: new Counter({
+      name: 'telerad_priority_raises_total',
+      help: 'Priorities raised by clinics, from and to',
+      labelNames: ['from', 'to'],
+      registers,
+    }),
+    eventStreams: new Gauge({
+      name: 'telerad_event_streams',
+      help: 'Live event streams (server-sent events) open on this process',
+      registers,
+    }),
+    previews: new Counter({
+      name: 'telerad_previews_total',
+      help: 'Render jobs finished: previews stored (rendered) or the instance marked unrenderable',
+      labelNames: ['outcome'],
+      registers,
+    }),
+    renderSeconds: new Histogram({
+      name: 'telerad_render_seconds',
+      help: 'WADO-RS rendered and thumbnail answers, in seconds, by source (stored, derived, rendered, cached)',
+      labelNames: ['source'],
+      buckets: [0.005, 0.01, 0.02, 0.05, 0.1, 0.15, 0.25, 0.5, 1, 1.5, 3, 10],
       registers,
     }),
   };

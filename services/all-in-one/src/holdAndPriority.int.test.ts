@@ -188,6 +188,9 @@ describe('hold, resume and priority raise', () => {
       { action: 'study.hold', actor: `user:${before.username}` },
       { action: 'study.resume', actor: 'clinic:clinic-a' },
     ]);
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(metrics).toContain('telerad_study_holds_total{event="hold"} 1');
+    expect(metrics).toContain('telerad_study_holds_total{event="answered"} 1');
     const summary = await api('/api/sla/summary', { token: await login('admin') });
     const emergency = summary.json.rows.find((r: { priority: string }) => r.priority === 'emergency');
     expect(emergency.pausedMinutes).toBeGreaterThan(0.1);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from '@telerad/config';
 import { start as startDelivery } from '@telerad/delivery';
 import { createImagingPool } from '@telerad/imaging';
@@ -32,10 +33,15 @@ export async function startAllInOne(
     stops.push(() => router.stop());
     const delivery = await startDelivery(runtime);
     stops.push(() => delivery.stop());
-    // One imaging worker pool for the render jobs and the rendered/thumbnail requests.
+    // Two imaging pools: previews after intake run in niced threads on half the cores, so a burst of
+    // uploads is acknowledged first; a radiologist's rendered/thumbnail requests have their own.
     const imaging = createImagingPool();
     stops.push(() => imaging.close());
-    const previews = await startPreviews(runtime, { imaging });
+    const backgroundThreads = Math.max(1, Math.floor(availableParallelism() / 2));
+    const background = createImagingPool({ threads: backgroundThreads, niceness: 10 });
+    stops.push(() => background.close());
+    // One job more than threads: while one job reads or stores files, the threads stay busy.
+    const previews = await startPreviews(runtime, { imaging: background, concurrency: backgroundThreads + 1 });
     stops.push(() => previews.stop());
     const scp = await startCStoreScp(runtime, {
       port: config.dicomPort,

@@ -140,6 +140,11 @@ describe('browser: the viewer', () => {
 
     await page.getByTestId('zoom-full').click();
     await expect.poll(() => naturalWidth(page, 'viewer-image'), SEE).toBe(1250);
+    // F goes back to the fitted view; 1 is the file's own window again (a radiograph has no other preset).
+    await page.keyboard.press('f');
+    await expect.poll(() => naturalWidth(page, 'viewer-image'), SEE).toBe(853);
+    await page.keyboard.press('1');
+    await expect.poll(() => page.getByTestId('viewer-image').getAttribute('data-window'), SEE).toBe('default');
 
     // The document without pixels, chosen in the strip, says why instead of showing an image.
     await page.locator('[data-testid="strip-thumb"][data-preview="failed"]').click();

@@ -2,7 +2,7 @@ import type { DbHandle } from '@telerad/db';
 import { ImagingError, type RenderedImage, type RenderOptions } from '@telerad/imaging';
 import { previewKeysOf } from '@telerad/ingest';
 import type { BlobStore } from '@telerad/storage';
-import type { Logger } from '@telerad/telemetry';
+import type { Logger, Metrics } from '@telerad/telemetry';
 import sharp from 'sharp';
 import { PREVIEW_SPEC } from './previewSpec.js';
 
@@ -16,6 +16,7 @@ export interface RenderJobDeps {
   store: BlobStore;
   imaging: Renderer;
   logger: Logger;
+  metrics: Metrics;
 }
 
 export type RenderOutcome =
@@ -51,6 +52,7 @@ export async function execRenderJob(instanceId: string, deps: RenderJobDeps): Pr
   } catch (error) {
     if (!(error instanceof ImagingError)) throw error;
     await markUnrenderable(deps.db, instance, error);
+    deps.metrics.previews.inc({ outcome: 'unrenderable' });
     deps.logger.info({ instanceId, reason: error.code }, 'instance cannot be rendered');
     return { kind: 'unrenderable', reason: error.code };
   }
@@ -78,6 +80,7 @@ export async function execRenderJob(instanceId: string, deps: RenderJobDeps): Pr
     .where('id', '=', instance.id)
     .where('preview_status', '=', 'pending')
     .execute();
+  deps.metrics.previews.inc({ outcome: 'rendered' });
   return { kind: 'rendered', width: preview.width, height: preview.height };
 }
 

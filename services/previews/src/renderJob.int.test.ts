@@ -2,7 +2,7 @@ import { createDxInstance, newUid } from '@telerad/dicom';
 import { createImagingPool, type ImagingPool } from '@telerad/imaging';
 import { previewKeysOf, storeInstance } from '@telerad/ingest';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { pdfInstance, testConfig } from '@telerad/testkit';
+import { gdcmconv, pdfInstance, testConfig } from '@telerad/testkit';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execRenderJob } from './execRenderJob.js';
@@ -90,6 +90,23 @@ describe('render job', () => {
       .executeTakeFirstOrThrow();
     expect(study.unrenderable_count).toBe(1);
     expect(await runtime.store.head(previewKeysOf(row.blob_key).thumbnail)).toBeNull();
+  });
+
+  test('damaged JPEG-LS pixel data is marked corrupt, and its study counts it', async () => {
+    const jpegLs = await gdcmconv(createDxInstance({ rows: 512, columns: 512 }), '--jpegls');
+    // Garble 200 bytes in the middle of the compressed stream; the fragment structure stays valid.
+    const start = Math.floor(jpegLs.length * 0.6);
+    for (let i = start; i < start + 200; i++) jpegLs[i] = (i * 7919) & 0xff;
+    const stored = await send(jpegLs);
+    const row = await settled(stored.sopInstanceUid);
+    expect(row).toMatchObject({ preview_status: 'failed', preview_error: 'corrupt-pixel-data' });
+    expect(row.preview_message).toMatch(/JPEG-LS/);
+    const study = await runtime.db.db
+      .selectFrom('study')
+      .select('unrenderable_count')
+      .where('id', '=', stored.studyId)
+      .executeTakeFirstOrThrow();
+    expect(study.unrenderable_count).toBe(1);
   });
 
   test('jobs are idempotent: one job per instance, and a ready instance is not rendered again', async () => {

@@ -5,7 +5,7 @@ import { type Job, Worker } from 'bullmq';
 import { execRenderJob, type Renderer } from './execRenderJob.js';
 import { reconcilePreviews } from './reconcilePreviews.js';
 
-export type PreviewsStartDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'config' | 'newRedis'>;
+export type PreviewsStartDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config' | 'newRedis'>;
 
 export interface PreviewsService {
   /** Queues a render job for every instance without previews (also runs at start). */
@@ -23,7 +23,7 @@ export async function start(
   options: { imaging?: Renderer; concurrency?: number } = {},
 ): Promise<PreviewsService> {
   const logger = deps.logger.child({ service: 'previews' });
-  const ownPool = options.imaging === undefined ? createImagingPool() : null;
+  const ownPool = options.imaging === undefined ? createImagingPool({ niceness: 10 }) : null;
   const imaging = options.imaging ?? (ownPool as Renderer);
   const worker = new Worker<RenderPayload>(
     QUEUES.render,

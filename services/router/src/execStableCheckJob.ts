@@ -1,5 +1,5 @@
 import { nextStudyStatus } from '@telerad/core';
-import { enqueueRoute } from '@telerad/queue';
+import { enqueueRoute, publishStudyEvent } from '@telerad/queue';
 import type { RouterDeps } from './deps.js';
 
 export type StableCheckOutcome = { kind: 'ready' } | { kind: 'wait'; untilMs: number } | { kind: 'nothing' };
@@ -17,7 +17,7 @@ export async function execStableCheckJob(
   const outcome = await deps.db.db.transaction().execute(async (trx) => {
     const study = await trx
       .selectFrom('study')
-      .select(['status', 'last_instance_at', 'priority'])
+      .select(['status', 'last_instance_at', 'priority', 'hospital_id', 'clinic_id'])
       .where('id', '=', studyId)
       .forUpdate()
       .executeTakeFirst();
@@ -30,11 +30,18 @@ export async function execStableCheckJob(
       .where('id', '=', studyId)
       .execute();
     deps.metrics.studiesReady.inc({ priority: study.priority });
-    return { kind: 'ready' } as const;
+    return { kind: 'ready', hospitalId: study.hospital_id, clinicId: study.clinic_id } as const;
   });
   if (outcome.kind === 'ready') {
     deps.logger.info({ studyId }, 'study complete (no new instance for the stable period)');
     await enqueueRoute(deps.queues, studyId, 'stable');
+    await publishStudyEvent(deps.redis, deps.config.queuePrefix, {
+      type: 'updated',
+      studyId,
+      hospitalId: outcome.hospitalId,
+      clinicId: outcome.clinicId,
+    });
+    return { kind: 'ready' };
   }
   return outcome;
 }

@@ -3,7 +3,7 @@ import { recordAudit } from '@telerad/db';
 import { cancelSlaTimers, publishStudyEvent, rearmSlaTimers, type SlaTimerKind } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 
-export type HoldDeps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'config'>;
+export type HoldDeps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config'>;
 
 /**
  * The assigned radiologist asks the clinic for more information or images: the study goes on hold
@@ -52,6 +52,7 @@ export async function holdStudy(
     clinicId: result.study.clinic_id,
     userId: result.study.assigned_to,
   });
+  deps.metrics.studyHolds.inc({ event: 'hold' });
   deps.logger.info({ studyId }, 'study on hold');
   return { heldAt: result.heldAt };
 }
@@ -134,6 +135,7 @@ export async function resumeStudy(
     clinicId: study.clinic_id,
     userId: study.assigned_to,
   });
+  deps.metrics.studyHolds.inc({ event: input.via === 'image' ? 'image' : 'answered' });
   deps.logger.info({ studyId, via: input.via, pausedMs }, 'study resumed');
   return { pausedMs, deadlineAt: moved?.deadlineAt ?? null };
 }

@@ -13,7 +13,6 @@ import { enqueueRoute, publishStudyEvent, rearmSlaTimers, type SlaTimerKind } fr
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 import { loadRoster } from './loadRoster.js';
-import { READING_MINUTES } from './loadRoutingRoster.js';
 import { studyNeeds } from './studyNeeds.js';
 
 export interface PriorityRaise {
@@ -88,7 +87,12 @@ export async function raisePriority(
       study.status === 'assigned' && study.claimed_at === null && study.held_at === null && study.assigned_to !== null;
     if (unopened && deadlines !== null && study.assigned_to !== null) {
       const current = study.assigned_to;
-      const { entries, residentsMaySign } = await loadRoster(trx, { hospitalIds: [pool] }, now.getTime());
+      const { entries, residentsMaySign } = await loadRoster(
+        trx,
+        { hospitalIds: [pool] },
+        now.getTime(),
+        deps.readingMinutes,
+      );
       // Judge every radiologist as if the study were not yet anyone's.
       const without = entries.map((e) => ({
         member: e.member.id === current ? { ...e.member, openCount: Math.max(0, e.member.openCount - 1) } : e.member,
@@ -107,7 +111,7 @@ export async function raisePriority(
         without,
         now.getTime(),
         { hospitalIds: [pool], residentsMaySign },
-        { readingMinutes: READING_MINUTES },
+        { readingMinutes: deps.readingMinutes },
       );
       if (decision.assignee !== null && decision.assignee !== current) {
         const name = (id: string) => entries.find((e) => e.member.id === id)?.member.username ?? id;
@@ -151,6 +155,7 @@ export async function raisePriority(
     });
     deps.metrics.studyMoves.inc({ reason: 'priority', outcome: 'reassigned' });
   }
+  deps.metrics.priorityRaises.inc({ from: study.priority, to });
   deps.logger.info(
     { studyId, from: study.priority, to, ...(movedTo === null ? {} : { movedTo: movedTo.username }) },
     'priority raised',

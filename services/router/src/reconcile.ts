@@ -1,4 +1,11 @@
-import { enqueueDelivery, enqueueRoute, rearmSlaTimers, type SlaTimerKind, scheduleStableCheck } from '@telerad/queue';
+import {
+  enqueueDelivery,
+  enqueueRoute,
+  rearmSlaTimers,
+  type SlaTimerKind,
+  scheduleRosterSweeps,
+  scheduleStableCheck,
+} from '@telerad/queue';
 import { sql } from 'kysely';
 import type { RouterDeps } from './deps.js';
 
@@ -14,7 +21,13 @@ export interface ReconcileCounts {
  * job an open study or pending delivery needs. Job ids are deterministic, so re-adding a job that
  * still exists changes nothing; it runs at start-up and every minute.
  */
-export async function reconcile(deps: RouterDeps, now = new Date()): Promise<ReconcileCounts> {
+export async function reconcile(
+  deps: RouterDeps,
+  now = new Date(),
+  options: { rosterSweepEveryMs?: number } = {},
+): Promise<ReconcileCounts> {
+  // The repeating roster sweep lives in Redis too: a Redis that lost everything lost it as well.
+  await scheduleRosterSweeps(deps.queues, options.rosterSweepEveryMs);
   const stableMs = deps.config.stableSeconds * 1000;
   const receiving = await deps.db.db
     .selectFrom('study')

@@ -84,7 +84,11 @@ export async function start(
 
   let running: Promise<void> | null = null;
   const reconcileNow = async () => {
-    running ??= reconcile(deps)
+    running ??= reconcile(
+      deps,
+      new Date(),
+      options.rosterSweepEveryMs === undefined ? {} : { rosterSweepEveryMs: options.rosterSweepEveryMs },
+    )
       .then((counts) => logger.debug({ counts }, 'reconciled jobs with the database'))
       .catch((error: unknown) => logger.error({ err: error }, 'reconciliation failed'))
       .finally(() => {

@@ -12,6 +12,7 @@ import { studyRoutes } from './api/studyRoutes.js';
 import { authenticate, principalOf } from './auth/authenticate.js';
 import { loginRoutes } from './auth/loginRoute.js';
 import { loadUserView } from './auth/userView.js';
+import { corsForViewers } from './dicomweb/corsForViewers.js';
 import { qidoRoutes } from './dicomweb/qidoRoutes.js';
 import { renderedRoutes } from './dicomweb/renderedRoutes.js';
 import { RenderService } from './dicomweb/renderService.js';
@@ -39,8 +40,9 @@ export interface AppOptions {
   imaging?: Renderer;
   /** Live study events of this process (one Redis subscription); without one, the app makes its own. */
   events?: StudyEventHub;
-  /** Event stream heartbeat interval (tests shorten it). */
+  /** Event stream heartbeat and sign-in re-check intervals (tests shorten them). */
   heartbeatMs?: number;
+  recheckMs?: number;
 }
 
 /** Every HTTP route of telerad; `listen` is the caller's business (tests use supertest). */
@@ -84,7 +86,10 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));
   // The event stream authenticates itself: a header, or a one-use ticket for EventSource.
   api.use(
-    eventStreamRoute(deps, events, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    eventStreamRoute(deps, events, {
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.recheckMs === undefined ? {} : { recheckMs: options.recheckMs }),
+    }),
   );
   api.use(authenticate(deps.db));
   api.use(eventTicketRoute(deps));
@@ -107,8 +112,9 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
   app.use('/api', api);
 
   const dicomweb = express.Router();
+  dicomweb.use(corsForViewers(deps.config.dicomwebCorsOrigins));
   dicomweb.use(authenticate(deps.db));
-  dicomweb.use(renderedRoutes({ db: deps.db, renderer }));
+  dicomweb.use(renderedRoutes({ db: deps.db, metrics: deps.metrics, renderer }));
   dicomweb.use(createStowRouter(deps));
   dicomweb.use(qidoRoutes(deps));
   dicomweb.use(

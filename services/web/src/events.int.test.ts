@@ -17,6 +17,8 @@ interface Heard {
 class Stream {
   readonly events: Heard[] = [];
   comments = 0;
+  /** The server closed the stream. */
+  ended = false;
   private readonly controller = new AbortController();
   constructor(
     readonly status: number,
@@ -42,6 +44,7 @@ class Stream {
           end = buffer.indexOf('\n\n');
         }
       }
+      this.ended = true;
     } catch {
       // aborted
     }
@@ -70,7 +73,9 @@ describe('server-sent study events across two web processes', () => {
     const t = await testConfig({ database: 'postgres' });
     cleanup = t.cleanup;
     runtimes = [await openRuntime(t.config), await openRuntime(t.config)];
-    webs = await Promise.all(runtimes.map((r) => start(r, { port: 0, host: '127.0.0.1', heartbeatMs: 300 })));
+    webs = await Promise.all(
+      runtimes.map((r) => start(r, { port: 0, host: '127.0.0.1', heartbeatMs: 300, recheckMs: 300 })),
+    );
     const router = await startRouter(runtimes[0] as Runtime);
     stopRouter = () => router.stop();
   }, 60_000);
@@ -184,6 +189,7 @@ describe('server-sent study events across two web processes', () => {
     expect(rad3.of(study.id)).toEqual([]);
     expect(clinicB.of(study.id)).toEqual([]);
     expect(Object.keys(mine.of(study.id)[0] ?? {}).sort()).toEqual(['at', 'fromYou', 'studyId', 'toYou', 'type']);
+    expect(await (await fetch(`${b().url}/metrics`)).text()).toMatch(/telerad_event_streams 5\b/);
     // Heartbeats keep the idle streams open.
     await expect.poll(() => rad3.comments, { timeout: 3000 }).toBeGreaterThan(0);
   });
@@ -220,5 +226,15 @@ describe('server-sent study events across two web processes', () => {
       userId: null,
     });
     await eventually(() => expect(stream.of(studyId)).toEqual([expect.objectContaining({ type: 'warning' })]));
+  });
+
+  test('signing out ends the open stream', async () => {
+    const token = await login('rad2');
+    const stream = await open(b(), { token });
+    expect(stream.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stream.ended).toBe(false);
+    expect((await call(a(), '/api/auth/logout', token, { method: 'POST' })).status).toBeLessThan(300);
+    await expect.poll(() => stream.ended, { timeout: 3000 }).toBe(true);
   });
 });

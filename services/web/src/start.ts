@@ -13,13 +13,14 @@ export interface WebService {
 /** Serves the app on `port` (0 picks a free one). */
 export async function start(
   deps: WebDeps,
-  options: { port?: number; host?: string; imaging?: Renderer; heartbeatMs?: number } = {},
+  options: { port?: number; host?: string; imaging?: Renderer; heartbeatMs?: number; recheckMs?: number } = {},
 ): Promise<WebService> {
   const events = createStudyEventHub(deps);
   const app = createApp(deps, {
     events,
     ...(options.imaging === undefined ? {} : { imaging: options.imaging }),
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    ...(options.recheckMs === undefined ? {} : { recheckMs: options.recheckMs }),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(options.port ?? deps.config.httpPort, options.host ?? '0.0.0.0', () => resolve(s));

@@ -1,6 +1,6 @@
 import { rewriteElements } from '@telerad/dicom';
 import dicomParser from 'dicom-parser';
-import { openjph } from '../decodeCompressed.js';
+import { openjph } from '../codecModules.js';
 
 /**
  * Replaces the native Pixel Data of an explicit VR little endian file with encapsulated frames

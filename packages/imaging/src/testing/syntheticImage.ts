@@ -3,7 +3,7 @@ import { data as dcmjsData } from 'dcmjs';
 export interface SyntheticImageSpec {
   rows: number;
   columns: number;
-  bitsAllocated: 8 | 16;
+  bitsAllocated: 1 | 8 | 16 | 32;
   bitsStored: number;
   highBit?: number;
   signed?: boolean;
@@ -74,6 +74,7 @@ export function syntheticImage(spec: SyntheticImageSpec): Buffer {
 /** Multi-frame Grayscale Byte / Grayscale Word / True Color Secondary Capture (PS3.4 §B.5). */
 function multiFrameSecondaryCapture(bitsAllocated: number, samples: number): string {
   if (samples === 3) return '1.2.840.10008.5.1.4.1.1.7.4';
+  if (bitsAllocated === 1) return '1.2.840.10008.5.1.4.1.1.7.1';
   return bitsAllocated === 8 ? '1.2.840.10008.5.1.4.1.1.7.2' : '1.2.840.10008.5.1.4.1.1.7.3';
 }
 
@@ -81,7 +82,8 @@ function pixelBytes(spec: SyntheticImageSpec, samples: number, frames: number, h
   const { rows, columns } = spec;
   const bytesPerSample = spec.bitsAllocated / 8;
   const count = rows * columns * samples * frames;
-  const output = Buffer.alloc(count * bytesPerSample + ((count * bytesPerSample) % 2));
+  const length = Math.ceil(count * bytesPerSample);
+  const output = Buffer.alloc(length + (length % 2));
   const shift = highBit + 1 - spec.bitsStored;
   const storedMask = 2 ** spec.bitsStored - 1;
   const noise = spec.noiseAboveHighBit ? (2 ** spec.bitsAllocated - 1) ^ (2 ** (highBit + 1) - 1) : 0;
@@ -96,8 +98,11 @@ function pixelBytes(spec: SyntheticImageSpec, samples: number, frames: number, h
             const sample = planes === 1 ? s : plane;
             const stored = (Math.round(spec.value(x, y, frame, sample)) & storedMask) << shift;
             const word = stored | (noise & ((x * 7 + y * 13) << (highBit + 1)));
-            if (bytesPerSample === 1) output[index] = word & 0xff;
-            else output.writeUInt16LE(word & 0xffff, index * 2);
+            if (spec.bitsAllocated === 1) {
+              if (word & 1) output[index >> 3] = (output[index >> 3] as number) | (1 << (index & 7));
+            } else if (bytesPerSample === 1) output[index] = word & 0xff;
+            else if (bytesPerSample === 2) output.writeUInt16LE(word & 0xffff, index * 2);
+            else output.writeUInt32LE(word >>> 0, index * 4);
             index++;
           }
         }

@@ -22,7 +22,7 @@ export async function submitStudy(deps: Deps, principal: Principal, studyId: str
   sendingClinicOfPrincipal(principal);
   const changed = await deps.db.db.transaction().execute(async (trx) => {
     const study = await loadStudyForUpdate(trx, principal, studyId);
-    if (study.status !== 'receiving') return false; // already complete: submitting twice is harmless
+    if (study.status !== 'receiving') return null; // already complete: submitting twice is harmless
     await trx
       .updateTable('study')
       .set({ status: nextStudyStatus(study.status, 'complete'), ready_at: new Date(), updated_at: new Date() })
@@ -30,9 +30,12 @@ export async function submitStudy(deps: Deps, principal: Principal, studyId: str
       .execute();
     await audit(trx, principal, 'study.submit', studyId);
     deps.metrics.studiesReady.inc({ priority: study.priority });
-    return true;
+    return study;
   });
-  if (changed) await enqueueRoute(deps.queues, studyId, 'submitted');
+  if (changed !== null) {
+    await enqueueRoute(deps.queues, studyId, 'submitted');
+    await publish(deps, 'updated', changed, null);
+  }
 }
 
 /** A radiologist takes the study: nobody else can write its report until it is released. */

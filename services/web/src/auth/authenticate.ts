@@ -18,9 +18,18 @@ export function authenticate(db: DbHandle): RequestHandler {
 }
 
 export async function resolvePrincipal(db: DbHandle, header: string | undefined): Promise<Principal> {
+  return principalOfDigest(db, bearerDigest(header));
+}
+
+/** The SHA-256 of the bearer token in an Authorization header (tokens are stored only hashed). */
+export function bearerDigest(header: string | undefined): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   if (!match?.[1]) throw new UnauthenticatedError('sign in first: send Authorization: Bearer <token>');
-  const digest = hashToken(match[1]);
+  return hashToken(match[1]);
+}
+
+/** The caller a hashed token belongs to now: a live session, or a clinic's API token. */
+export async function principalOfDigest(db: DbHandle, digest: string): Promise<Principal> {
   const session = await db.db
     .selectFrom('user_session')
     .innerJoin('app_user', 'app_user.id', 'user_session.user_id')

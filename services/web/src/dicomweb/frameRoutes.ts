@@ -10,9 +10,17 @@ import { type FramePlan, planFrames } from './framePlan.js';
 import { entityTag, multipartBuffer, notModified } from './multipartBody.js';
 import { type InstanceRow, selectInstances } from './selectInstances.js';
 
-/** Decodes one frame (1-based) of a whole instance to native little-endian pixels. */
+/** Decodes one frame (1-based) of a whole instance to native little-endian pixels (@telerad/imaging's pool). */
 export interface FrameDecoder {
-  decodeFrame(bytes: Uint8Array, frame: number): Promise<{ pixels: Uint8Array }>;
+  decodeFrame(bytes: Uint8Array, frame: number): Promise<NativeFrame>;
+}
+
+export interface NativeFrame {
+  pixels: Uint8Array;
+  bitsAllocated: number;
+  photometricInterpretation: string;
+  planarConfiguration: number;
+  samplesPerPixel: number;
 }
 
 export interface FrameDeps {

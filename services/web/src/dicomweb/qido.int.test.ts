@@ -247,9 +247,18 @@ describe('QIDO-RS', () => {
     expect(r.body.error.message).toMatch(reason);
   });
 
+  test('results are DICOM JSON only: an Accept without it gets 406', async () => {
+    const asking = (accept: string) =>
+      request(app).get('/dicomweb/studies').set('authorization', 'Bearer demo-token-clinic-a').set('accept', accept);
+    const xml = await asking('multipart/related; type="application/dicom+xml"');
+    expect(xml.status).toBe(406);
+    expect(xml.body.error.message).toMatch(/application\/dicom\+json/);
+    expect((await asking('application/json')).status).toBe(200);
+  });
+
   test('unknown study or series: 404; attributes telerad cannot match: ignored with a warning', async () => {
     expect((await qido(`/studies/${newUid()}/series`)).status).toBe(404);
-    expect((await qido(`/studies/${studyA}/series/${seriesCr.replace(/\d$/, '9')}/instances`)).status).toBe(404);
+    expect((await qido(`/studies/${studyA}/series/${newUid()}/instances`)).status).toBe(404);
     const r = await qido('/studies', { PatientWeight: '70', StudyInstanceUID: studyB });
     expect(r.status).toBe(200);
     expect(r.body).toHaveLength(1);

@@ -1,10 +1,14 @@
+import { NotAcceptableError } from '@telerad/core';
 import type { DbHandle } from '@telerad/db';
 import { type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.js';
+import { describeAccept, parseAccept } from './acceptHeader.js';
 import { dicomwebBase } from './dicomwebBase.js';
 import type { QidoLevel, RetrieveUrls } from './qidoAttributes.js';
 import { type QidoScope, qidoSearch } from './qidoSearch.js';
 import { requireSeries, requireStudy } from './requireVisible.js';
+
+const JSON_TYPES = new Set(['application/dicom+json', 'application/json', 'application/*', '*/*']);
 
 /**
  * QIDO-RS (PS3.18 §10.6): studies, series and instances, across everything the caller may see or
@@ -13,6 +17,12 @@ import { requireSeries, requireStudy } from './requireVisible.js';
 export function qidoRoutes(deps: { db: DbHandle }): Router {
   const router = Router();
   const search = (level: QidoLevel) => async (req: Request, res: Response) => {
+    const accepted = parseAccept(req.get('accept'));
+    if (!accepted.some((m) => JSON_TYPES.has(m.type))) {
+      throw new NotAcceptableError(
+        `search results are served as application/dicom+json, which the Accept header (${describeAccept(accepted)}) does not allow`,
+      );
+    }
     const principal = principalOf(res);
     const params = req.params as { study?: string; series?: string };
     const scope: QidoScope = {};

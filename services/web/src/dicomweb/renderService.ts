@@ -1,7 +1,7 @@
 import { outputSize, type RenderOptions } from '@telerad/imaging';
 import { previewKeysOf } from '@telerad/ingest';
 import { PREVIEW_SPEC, type Renderer } from '@telerad/previews';
-import type { BlobStore } from '@telerad/storage';
+import { BlobNotFoundError, type BlobStore } from '@telerad/storage';
 import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
 import { defaultWindowOf } from './defaultWindow.js';
@@ -113,7 +113,14 @@ export class RenderService {
     ];
     const source = candidates.find((c) => size.width <= c.width && size.height <= c.height);
     if (source === undefined) return null;
-    const stored = await this.store.getBuffer(source.key);
+    let stored: Buffer;
+    try {
+      stored = await this.store.getBuffer(source.key);
+    } catch (error) {
+      // A preview lost from storage is rendered again from the original.
+      if (error instanceof BlobNotFoundError) return null;
+      throw error;
+    }
     const exact = size.width === source.width && size.height === source.height;
     if (exact && request.format === 'jpeg' && request.quality === undefined) {
       return { data: stored, contentType: 'image/jpeg', width: source.width, height: source.height, source: 'stored' };

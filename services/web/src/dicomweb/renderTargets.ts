@@ -35,17 +35,15 @@ export interface TargetPath {
  * to another clinic or hospital, as for every other study route.
  */
 export async function findRenderTargets(db: DbHandle, principal: Principal, path: TargetPath): Promise<RenderTarget[]> {
-  const study = await db.db
-    .selectFrom('study')
-    .select(['id', 'clinic_id', 'hospital_id', 'escalated_to'])
-    .where('study_instance_uid', '=', path.studyUid)
-    .executeTakeFirst();
-  if (study === undefined) throw new NotFoundError(`study ${path.studyUid} not found`);
-  assertCanSee(principal, study);
+  // One query on the common path (a thumbnail from memory should cost little more than the lookup).
   let q = db.db
     .selectFrom('instance as i')
     .innerJoin('series as se', 'se.id', 'i.series_id')
+    .innerJoin('study as st', 'st.id', 'i.study_id')
     .select([
+      'st.clinic_id',
+      'st.hospital_id',
+      'st.escalated_to',
       'i.id',
       'se.series_instance_uid',
       'i.sop_instance_uid',
@@ -61,7 +59,7 @@ export async function findRenderTargets(db: DbHandle, principal: Principal, path
       'i.thumbnail_width',
       'i.thumbnail_height',
     ])
-    .where('i.study_id', '=', study.id)
+    .where('st.study_instance_uid', '=', path.studyUid)
     .orderBy('se.series_number')
     .orderBy('se.series_instance_uid')
     .orderBy('i.instance_number')
@@ -69,16 +67,9 @@ export async function findRenderTargets(db: DbHandle, principal: Principal, path
   if (path.seriesUid !== undefined) q = q.where('se.series_instance_uid', '=', path.seriesUid);
   if (path.instanceUid !== undefined) q = q.where('i.sop_instance_uid', '=', path.instanceUid);
   const rows = await q.execute();
-  if (rows.length === 0) {
-    if (path.instanceUid !== undefined) {
-      throw new NotFoundError(
-        `instance ${path.instanceUid} not found in series ${path.seriesUid} of study ${path.studyUid}`,
-      );
-    }
-    if (path.seriesUid !== undefined)
-      throw new NotFoundError(`series ${path.seriesUid} not found in study ${path.studyUid}`);
-    throw new NotFoundError(`study ${path.studyUid} has no instances`);
-  }
+  const [first] = rows;
+  if (first === undefined) return notFound(db, principal, path);
+  assertCanSee(principal, first);
   return rows.map((r) => ({
     instanceId: r.id,
     seriesInstanceUid: r.series_instance_uid,
@@ -89,6 +80,25 @@ export async function findRenderTargets(db: DbHandle, principal: Principal, path
     frames: r.number_of_frames,
     preview: previewOf(r),
   }));
+}
+
+/** Nothing under the URL: 404 naming the missing level, after tenancy (403 for another's study). */
+async function notFound(db: DbHandle, principal: Principal, path: TargetPath): Promise<never> {
+  const study = await db.db
+    .selectFrom('study')
+    .select(['clinic_id', 'hospital_id', 'escalated_to'])
+    .where('study_instance_uid', '=', path.studyUid)
+    .executeTakeFirst();
+  if (study === undefined) throw new NotFoundError(`study ${path.studyUid} not found`);
+  assertCanSee(principal, study);
+  if (path.instanceUid !== undefined) {
+    throw new NotFoundError(
+      `instance ${path.instanceUid} not found in series ${path.seriesUid} of study ${path.studyUid}`,
+    );
+  }
+  if (path.seriesUid !== undefined)
+    throw new NotFoundError(`series ${path.seriesUid} not found in study ${path.studyUid}`);
+  throw new NotFoundError(`study ${path.studyUid} has no instances`);
 }
 
 function previewOf(r: {

@@ -183,6 +183,25 @@ describe('rendered and thumbnail', () => {
     });
   });
 
+  test('a stored preview lost from storage is rendered again from the original', async () => {
+    const row = await runtime.db.db
+      .selectFrom('instance')
+      .select('blob_key')
+      .where('sop_instance_uid', '=', dxUid)
+      .executeTakeFirstOrThrow();
+    await runtime.store.delete(previewKeysOf(row.blob_key).preview);
+    const r = await get(`${dx}/rendered?viewport=600,600`).expect(200);
+    expect(r.headers['telerad-render-source']).toBe('rendered');
+    expect(await sharp(r.body as Buffer).metadata()).toMatchObject({ width: 500, height: 600 });
+  });
+
+  test('answer times and render job outcomes are on /metrics', async () => {
+    const text = (await request(app).get('/metrics').expect(200)).text;
+    expect(text).toMatch(/telerad_render_seconds_count\{source="stored"\} [1-9]/);
+    expect(text).toMatch(/telerad_render_seconds_count\{source="rendered"\} [1-9]/);
+    expect(text).toMatch(/telerad_previews_total\{outcome="unrenderable"\} 1/);
+  });
+
   test('the study detail names the image that cannot be shown and why', async () => {
     const list = await request(app).get('/api/studies').set('authorization', 'Bearer demo-token-clinic-a').expect(200);
     const summary = list.body.items.find((s: { studyInstanceUid: string }) => s.studyInstanceUid === studyUid);

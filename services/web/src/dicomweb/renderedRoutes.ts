@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DbHandle } from '@telerad/db';
+import type { Metrics } from '@telerad/telemetry';
 import { type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.js';
 import { asUnrenderable, UnrenderableError } from './renderErrors.js';
@@ -15,8 +16,12 @@ type Params = { study: string; series?: string; instance?: string; frame?: strin
  * image. A study or series answers `rendered` with every instance as multipart/related, and
  * `thumbnail` with one representative image: its first instance that can be shown.
  */
-export function renderedRoutes(deps: { db: DbHandle; renderer: () => RenderService }): Router {
+export function renderedRoutes(deps: { db: DbHandle; metrics: Metrics; renderer: () => RenderService }): Router {
   const router = Router();
+  const send = (res: Response, image: RenderAnswer, started: number) => {
+    deps.metrics.renderSeconds.observe({ source: image.source }, (performance.now() - started) / 1000);
+    sendImage(res, image);
+  };
   const study = '/studies/:study';
   const series = `${study}/series/:series`;
   const instance = `${series}/instances/:instance`;
@@ -30,6 +35,7 @@ export function renderedRoutes(deps: { db: DbHandle; renderer: () => RenderServi
   };
 
   const one = (kind: RenderRequest['kind']) => async (req: Request<Params>, res: Response) => {
+    const started = performance.now();
     const request = parseRenderRequest(kind, req.query, req.get('accept'), req.params.frame);
     const [target] = await targetsOf(req, res);
     if (target === undefined) return; // findRenderTargets answers 404 for an empty list
@@ -38,13 +44,14 @@ export function renderedRoutes(deps: { db: DbHandle; renderer: () => RenderServi
       // The viewer's first paint: tell it which window that is, so a drag starts from there.
       const [image, window] = await Promise.all([service.render(target, request), service.defaultWindow(target)]);
       if (window !== null) res.set('Telerad-Default-Window', `${round(window.center)},${round(window.width)}`);
-      send(res, image);
+      send(res, image, started);
       return;
     }
-    send(res, await service.render(target, request));
+    send(res, await service.render(target, request), started);
   };
 
   const representative = async (req: Request<Params>, res: Response) => {
+    const started = performance.now();
     const request = parseRenderRequest('thumbnail', req.query, req.get('accept'));
     const targets = await targetsOf(req, res);
     // Stored thumbnails first (instant), then the rest in reading order; the first that renders wins.
@@ -52,7 +59,7 @@ export function renderedRoutes(deps: { db: DbHandle; renderer: () => RenderServi
     let firstError: unknown;
     for (const target of ordered) {
       try {
-        send(res, await deps.renderer().render(target, request));
+        send(res, await deps.renderer().render(target, request), started);
         return;
       } catch (error) {
         if (!isUnrenderable(error)) throw error;
@@ -111,7 +118,7 @@ const rank = (t: RenderTarget) => (t.preview.status === 'ready' ? 0 : t.preview.
 
 const isUnrenderable = (error: unknown) => asUnrenderable(error) instanceof UnrenderableError;
 
-function send(res: Response, image: RenderAnswer): void {
+function sendImage(res: Response, image: RenderAnswer): void {
   res.set('Vary', 'Accept');
   // An instance never changes once stored, so its renderings may be kept; private: they are patient images.
   res.set('Cache-Control', 'private, max-age=3600');

@@ -1,10 +1,17 @@
 import { NotAcceptableError } from '@telerad/core';
 import type { DbHandle } from '@telerad/db';
-import { explicitVrLittleEndian, pixelEncodingOf, transcodeToExplicitLittleEndian } from '@telerad/dicom';
+import {
+  explicitVrLittleEndian,
+  pixelEncodingOf,
+  transcodeToExplicitLittleEndian,
+  withNativePixelData,
+} from '@telerad/dicom';
+import { ImagingError } from '@telerad/imaging';
 import type { BlobStore } from '@telerad/storage';
 import { type Request, type Response, Router } from 'express';
 import { principalOf } from '../auth/authenticate.js';
 import { type AcceptedMedia, describeAccept, multipartInnerType, parseAccept } from './acceptHeader.js';
+import type { FrameDecoder } from './frameRoutes.js';
 import { closing, entityTag, notModified, partHead, partTail, writeChunk } from './multipartBody.js';
 import { type InstanceRow, selectInstances, type WadoTarget } from './selectInstances.js';
 
@@ -16,11 +23,12 @@ interface RetrievePlan {
 /**
  * WADO-RS retrieve of a study, series or instance (PS3.18 §10.4) as `multipart/related;
  * type="application/dicom"`, streamed from object storage in the original transfer syntax, or in
- * Explicit VR Little Endian when the Accept header asks for `transfer-syntax=1.2.840.10008.1.2.1`
- * (native and deflated data; compressed data gets 406). Content-Length and a strong ETag come from
- * the index when nothing is rewritten.
+ * Explicit VR Little Endian when the Accept header asks for `transfer-syntax=1.2.840.10008.1.2.1`:
+ * native and deflated data rewritten by dcmjs, compressed data decoded frame by frame in the imaging
+ * workers (406 without a decoder). Content-Length and a strong ETag come from the index when nothing
+ * is rewritten.
  */
-export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore }): Router {
+export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore; frameDecoder?: FrameDecoder }): Router {
   const router = Router();
   const retrieve = async (req: Request, res: Response) => {
     const { study, series, instance } = req.params as Record<string, string>;
@@ -28,7 +36,7 @@ export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore }): Router
     if (series !== undefined) target.series = series;
     if (instance !== undefined) target.instance = instance;
     const { instances } = await selectInstances(deps.db, principalOf(res), target);
-    const plan = planRetrieve(parseAccept(req.get('accept')), instances);
+    const plan = planRetrieve(parseAccept(req.get('accept')), instances, deps.frameDecoder !== undefined);
     const { etag, boundary } = entityTag(
       'retrieve',
       plan.transcode ? explicitVrLittleEndian : '*',
@@ -53,8 +61,7 @@ export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore }): Router
     for (const row of instances) {
       if (!(await writeChunk(res, partHead(boundary, partType(row))))) return;
       if (rewritten(row)) {
-        const bytes = transcodeToExplicitLittleEndian(await deps.store.getBuffer(row.blob_key));
-        if (!(await writeChunk(res, bytes))) return;
+        if (!(await writeChunk(res, await explicitLittleEndian(deps, row)))) return;
       } else {
         const stream = await deps.store.get(row.blob_key);
         try {
@@ -74,7 +81,11 @@ export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore }): Router
 }
 
 /** The first acceptable media range, in the client's order of preference, decides; else 406 with why. */
-function planRetrieve(accepted: readonly AcceptedMedia[], instances: readonly InstanceRow[]): RetrievePlan {
+function planRetrieve(
+  accepted: readonly AcceptedMedia[],
+  instances: readonly InstanceRow[],
+  canDecode: boolean,
+): RetrievePlan {
   const reasons: string[] = [];
   for (const media of accepted) {
     const inner = multipartInnerType(media, 'application/dicom');
@@ -89,10 +100,10 @@ function planRetrieve(accepted: readonly AcceptedMedia[], instances: readonly In
     if (instances.every((i) => i.transfer_syntax_uid === syntax)) return { transcode: false };
     if (syntax === explicitVrLittleEndian) {
       const compressed = instances.filter((i) => pixelEncodingOf(i.transfer_syntax_uid) !== 'native');
-      if (compressed.length === 0) return { transcode: true };
+      if (compressed.length === 0 || canDecode) return { transcode: true };
       const syntaxes = [...new Set(compressed.map((i) => i.transfer_syntax_uid))].join(', ');
       reasons.push(
-        `${compressed.length} instance(s) hold compressed pixel data (${syntaxes}), which telerad does not rewrite as Explicit VR Little Endian; ask for transfer-syntax=*`,
+        `${compressed.length} instance(s) hold compressed pixel data (${syntaxes}), and decoding is not available here; ask for transfer-syntax=*`,
       );
       continue;
     }
@@ -103,4 +114,37 @@ function planRetrieve(accepted: readonly AcceptedMedia[], instances: readonly In
   throw new NotAcceptableError(
     `none of the accepted media can be produced (${describeAccept(accepted)}): ${reasons.join('; ')}`,
   );
+}
+
+/**
+ * One instance as Explicit VR Little Endian: native data rewritten, compressed data decoded. A frame
+ * the decoder refuses ends the answer (its headers are out): the client sees a cut multipart body.
+ */
+async function explicitLittleEndian(
+  deps: { store: BlobStore; frameDecoder?: FrameDecoder },
+  row: InstanceRow,
+): Promise<Uint8Array> {
+  const bytes = await deps.store.getBuffer(row.blob_key);
+  if (pixelEncodingOf(row.transfer_syntax_uid) === 'native' || deps.frameDecoder === undefined) {
+    return transcodeToExplicitLittleEndian(bytes);
+  }
+  const decoder = deps.frameDecoder;
+  const frames = [];
+  try {
+    for (let n = 1; n <= row.number_of_frames; n++) frames.push(await decoder.decodeFrame(bytes, n));
+  } catch (error) {
+    if (error instanceof ImagingError) {
+      throw new NotAcceptableError(`instance ${row.sop_instance_uid} cannot be decoded: ${error.message}`);
+    }
+    throw error;
+  }
+  const [first] = frames;
+  if (first === undefined) return transcodeToExplicitLittleEndian(bytes);
+  return withNativePixelData(bytes, {
+    frames: frames.map((f) => f.pixels),
+    bitsAllocated: first.bitsAllocated,
+    photometricInterpretation: first.photometricInterpretation,
+    planarConfiguration: first.planarConfiguration,
+    samplesPerPixel: first.samplesPerPixel,
+  });
 }

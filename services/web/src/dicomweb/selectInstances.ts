@@ -1,5 +1,6 @@
 import { NotFoundError, type Principal } from '@telerad/core';
 import type { DbHandle } from '@telerad/db';
+import { assertCanSee } from '../api/tenancy.js';
 import { requireStudy } from './requireVisible.js';
 
 /** The UIDs of a WADO-RS path: a study, a series in it, an instance in that. */
@@ -21,7 +22,8 @@ export interface InstanceRow {
 }
 
 /**
- * The instances a WADO-RS path names, in series and instance-number order. 404 for an unknown study,
+ * The instances a WADO-RS path names, in series and instance-number order, with the clinic's
+ * character set for mislabelled text: one query on the way to an answer. 404 for an unknown study,
  * series or instance (naming which), 403 for a study the caller may not see.
  */
 export async function selectInstances(
@@ -29,16 +31,17 @@ export async function selectInstances(
   principal: Principal,
   target: WadoTarget,
 ): Promise<{ instances: InstanceRow[]; defaultCharset: string | undefined }> {
-  const study = await requireStudy(db, principal, target.study);
-  const clinic = await db.db
-    .selectFrom('clinic')
-    .select('default_charset')
-    .where('id', '=', study.clinic_id)
-    .executeTakeFirstOrThrow();
   let query = db.db
     .selectFrom('instance as i')
     .innerJoin('series as se', 'se.id', 'i.series_id')
+    .innerJoin('study as s', 's.id', 'i.study_id')
+    .innerJoin('clinic as c', 'c.id', 's.clinic_id')
     .select([
+      's.study_instance_uid',
+      's.clinic_id',
+      's.hospital_id',
+      's.escalated_to',
+      'c.default_charset',
       'se.series_instance_uid',
       'i.sop_instance_uid',
       'i.transfer_syntax_uid',
@@ -47,7 +50,7 @@ export async function selectInstances(
       'i.size_bytes',
       'i.sha256',
     ])
-    .where('i.study_id', '=', study.id)
+    .where('s.study_instance_uid', '=', target.study)
     .orderBy('se.series_number')
     .orderBy('se.id')
     .orderBy('i.instance_number')
@@ -55,17 +58,26 @@ export async function selectInstances(
   if (target.series !== undefined) query = query.where('se.series_instance_uid', '=', target.series);
   if (target.instance !== undefined) query = query.where('i.sop_instance_uid', '=', target.instance);
   const rows = await query.execute();
-  if (rows.length === 0) {
+  const [first] = rows;
+  if (first === undefined) {
+    // Say which part of the path is unknown, and never more than the caller may know.
+    await requireStudy(db, principal, target.study);
     if (target.instance !== undefined) {
       throw new NotFoundError(`no instance ${target.instance} in series ${target.series} of study ${target.study}`);
     }
     if (target.series !== undefined) throw new NotFoundError(`no series ${target.series} in study ${target.study}`);
     throw new NotFoundError(`study ${target.study} has no instances`);
   }
-  const instances = rows.map(({ size_bytes, ...row }) => ({
-    ...row,
-    study_instance_uid: study.study_instance_uid,
-    size: Number(size_bytes),
+  assertCanSee(principal, first);
+  const instances = rows.map((row) => ({
+    study_instance_uid: row.study_instance_uid,
+    series_instance_uid: row.series_instance_uid,
+    sop_instance_uid: row.sop_instance_uid,
+    transfer_syntax_uid: row.transfer_syntax_uid,
+    number_of_frames: row.number_of_frames,
+    blob_key: row.blob_key,
+    size: Number(row.size_bytes),
+    sha256: row.sha256,
   }));
-  return { instances, defaultCharset: clinic.default_charset ?? undefined };
+  return { instances, defaultCharset: first.default_charset ?? undefined };
 }

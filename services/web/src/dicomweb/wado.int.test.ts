@@ -154,15 +154,22 @@ describe('WADO-RS', () => {
     }
   });
 
-  test('406 with the reason when the transfer syntax asked for cannot be produced', async () => {
-    const compressed = await get(
+  test('explicit VR little endian on request: compressed instances are decoded', async () => {
+    const r = await get(
       `/dicomweb/studies/${study}`,
       `multipart/related; type="application/dicom"; transfer-syntax=${ELE}`,
     );
-    expect(compressed.status).toBe(406);
-    expect(errorOf(compressed.body)).toMatch(
-      /1 instance\(s\) hold compressed pixel data \(1\.2\.840\.10008\.1\.2\.4\.80\)/,
-    );
+    expect(r.status).toBe(200);
+    const parts = parseMultipart(r.body, r.headers['content-type']);
+    expect(parts).toHaveLength(5);
+    const decoded = parts[4]?.body as Buffer;
+    expect(readFrames(decoded, [1]).transferSyntaxUid).toBe(ELE);
+    // JPEG-LS lossless: the pixels are the original ones, and dcmtk reads the rewritten file.
+    expect(pixelsOf(decoded).equals(pixelsOf(files.ele as Buffer))).toBe(true);
+    expect(execFileSync('dcmdump', ['+P', 'SOPInstanceUID', '-'], { input: decoded }).toString()).toContain(uid.jls);
+  });
+
+  test('406 with the reason when the transfer syntax asked for cannot be produced', async () => {
     const other = await get(
       instanceUrl('ele'),
       'multipart/related; type="application/dicom"; transfer-syntax=1.2.840.10008.1.2.4.50',

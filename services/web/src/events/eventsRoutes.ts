@@ -2,18 +2,20 @@ import { UnauthenticatedError } from '@telerad/core';
 import type { Runtime } from '@telerad/runtime';
 import { Router } from 'express';
 import { z } from 'zod';
-import { principalOf, resolvePrincipal } from '../auth/authenticate.js';
+import { bearerDigest, principalOfDigest } from '../auth/authenticate.js';
 import { parseBody } from '../parseBody.js';
 import { eventFor } from './eventFilter.js';
 import { issueEventTicket, redeemEventTicket } from './eventTickets.js';
 import type { StudyEventHub } from './studyEventHub.js';
 
-type Deps = Pick<Runtime, 'db' | 'redis' | 'config' | 'logger'>;
+type Deps = Pick<Runtime, 'db' | 'redis' | 'config' | 'logger' | 'metrics'>;
 
 const streamQuery = z.object({ ticket: z.string().min(1).max(200).optional() });
 
 /** A comment line every so often keeps proxies and the browser from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
+/** How often an open stream checks that its sign-in still holds (signed out, expired, token removed). */
+export const RECHECK_MS = 60_000;
 
 /**
  * GET /api/events — server-sent events for the caller: one `study` event per change of a study they
@@ -21,20 +23,22 @@ export const HEARTBEAT_MS = 15_000;
  * a browser's EventSource, `?ticket=` from POST /api/events/ticket. After a reconnect the client
  * reloads its lists: events missed while disconnected are not replayed.
  */
-export function eventStreamRoute(deps: Deps, hub: StudyEventHub, options: { heartbeatMs?: number } = {}): Router {
+export function eventStreamRoute(
+  deps: Deps,
+  hub: StudyEventHub,
+  options: { heartbeatMs?: number; recheckMs?: number } = {},
+): Router {
   const router = Router();
   router.get('/events', async (req, res) => {
     const { ticket } = parseBody(streamQuery, req.query, 'query');
-    const principal =
+    if (ticket === undefined && req.headers.authorization === undefined) {
+      throw new UnauthenticatedError('send Authorization: Bearer <token>, or ?ticket= from POST /api/events/ticket');
+    }
+    const digest =
       ticket !== undefined
         ? await redeemEventTicket(deps.redis, deps.config.queuePrefix, ticket)
-        : req.headers.authorization !== undefined
-          ? await resolvePrincipal(deps.db, req.headers.authorization)
-          : (() => {
-              throw new UnauthenticatedError(
-                'send Authorization: Bearer <token>, or ?ticket= from POST /api/events/ticket',
-              );
-            })();
+        : bearerDigest(req.headers.authorization);
+    const principal = await principalOfDigest(deps.db, digest);
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache, no-transform');
@@ -47,8 +51,17 @@ export function eventStreamRoute(deps: Deps, hub: StudyEventHub, options: { hear
       if (message !== null) res.write(`event: study\ndata: ${JSON.stringify(message)}\n\n`);
     });
     const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
+    // Signing out (or the session expiring) ends the stream too.
+    const recheck = setInterval(() => {
+      principalOfDigest(deps.db, digest).catch((error: unknown) => {
+        if (error instanceof UnauthenticatedError) res.end();
+      });
+    }, options.recheckMs ?? RECHECK_MS);
+    deps.metrics.eventStreams.inc();
     req.on('close', () => {
+      deps.metrics.eventStreams.dec();
       clearInterval(heartbeat);
+      clearInterval(recheck);
       stop();
     });
   });
@@ -58,8 +71,9 @@ export function eventStreamRoute(deps: Deps, hub: StudyEventHub, options: { hear
 /** POST /api/events/ticket — a one-use, one-minute ticket to open the stream from a browser. */
 export function eventTicketRoute(deps: Deps): Router {
   const router = Router();
-  router.post('/events/ticket', async (_req, res) => {
-    res.json(await issueEventTicket(deps.redis, deps.config.queuePrefix, principalOf(res)));
+  router.post('/events/ticket', async (req, res) => {
+    // Behind authenticate(): the header is a valid token.
+    res.json(await issueEventTicket(deps.redis, deps.config.queuePrefix, bearerDigest(req.headers.authorization)));
   });
   return router;
 }

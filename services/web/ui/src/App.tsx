@@ -6,6 +6,7 @@ import type { Role, User } from './api/types';
 import { AuthContext, type AuthState, homePathFor } from './auth/AuthContext';
 import { clearToken, loadToken } from './auth/session';
 import { Header } from './components/Header';
+import { LiveEventsProvider } from './live/LiveEvents';
 import { AdminPage } from './pages/AdminPage';
 import { ClinicPage } from './pages/ClinicPage';
 import { LoginPage } from './pages/LoginPage';
@@ -86,11 +87,13 @@ export function App() {
 
   const page = (
     <AuthContext.Provider value={auth}>
-      <div className="app">
-        <Header />
-        {auth.user.role === 'radiologist' && <PresenceBeacon />}
-        <Page route={route} />
-      </div>
+      <LiveEventsProvider>
+        <div className="app">
+          <Header />
+          {auth.user.role === 'radiologist' && <PresenceBeacon />}
+          <Page route={route} />
+        </div>
+      </LiveEventsProvider>
     </AuthContext.Provider>
   );
   return auth.user.role === 'radiographer' ? <UploadProvider>{page}</UploadProvider> : page;

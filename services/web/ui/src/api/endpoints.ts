@@ -1,5 +1,15 @@
 import { api } from './client';
-import type { Report, ReportDraft, SlaSummary, StudyDetail, StudyList, StudyStatus, StudySummary, User } from './types';
+import type {
+  Priority,
+  Report,
+  ReportDraft,
+  SlaSummary,
+  StudyDetail,
+  StudyList,
+  StudyStatus,
+  StudySummary,
+  User,
+} from './types';
 
 export function login(username: string, password: string) {
   return api<{ token: string; user: User }>('/api/auth/login', {
@@ -53,4 +63,19 @@ export function signReport(id: string) {
 
 export function fetchSlaSummary(signal?: AbortSignal) {
   return api<SlaSummary>('/api/sla/summary', signal ? { signal } : {});
+}
+
+/** The assigned radiologist asks the clinic; the SLA clock stops until the clinic answers. */
+export function holdStudy(id: string, reason: string) {
+  return api<StudyDetail>(`/api/studies/${encodeURIComponent(id)}/hold`, { method: 'POST', body: { reason } });
+}
+
+/** The clinic answers (or the radiologist withdraws the question); the clock runs again. */
+export function resumeStudy(id: string, answer: string) {
+  return api<StudyDetail>(`/api/studies/${encodeURIComponent(id)}/resume`, { method: 'POST', body: { answer } });
+}
+
+/** The clinic raises the priority (never lowers it). */
+export function raisePriority(id: string, priority: Priority) {
+  return api<StudyDetail>(`/api/studies/${encodeURIComponent(id)}/priority`, { method: 'POST', body: { priority } });
 }

@@ -59,6 +59,25 @@ export interface StudySummary {
   escalatedTo?: string | null;
   /** Images whose pixel data cannot be displayed (the study detail names each reason). */
   unrenderableCount?: number;
+  /** Open hold: the radiologist asked the clinic; the SLA clock is stopped since `since`. */
+  hold?: { since: string; reason: string } | null;
+  /** Time on hold already excluded from the deadline, in minutes. */
+  pausedMinutes?: number;
+  /** The priority before the clinic raised it. */
+  priorityRaisedFrom?: Priority | null;
+}
+
+/** One question the radiologist asked the clinic, and its answer. */
+export interface StudyHold {
+  heldAt: string;
+  reason: string;
+  by: Person;
+  answer: string | null;
+  /** `user:<username>`, `clinic:<code>`, or the sender of the image that answered. */
+  answeredBy: string | null;
+  resumedVia: 'answer' | 'image' | null;
+  resumedAt: string | null;
+  pausedMinutes: number | null;
 }
 
 export interface StudyList {
@@ -120,6 +139,7 @@ export interface StudyDetail {
   study: StudySummary & { series: Series[] };
   report: Report | null;
   deliveries: Delivery[];
+  holds?: StudyHold[];
 }
 
 export interface ReportDraft {
@@ -138,6 +158,8 @@ export interface SlaRow {
   compliance: number | null;
   p50Minutes: number | null;
   p95Minutes: number | null;
+  pausedMinutes?: number | null;
+  held?: number;
 }
 
 export interface SlaSummary {

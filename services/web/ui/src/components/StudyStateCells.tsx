@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { StudySummary } from '../api/types';
+import { HoldMark } from '../live/HoldMark';
 import { Countdown } from './Countdown';
 
 /** Status in words; the hint explains what the status means for whoever is looking. */
@@ -26,6 +27,7 @@ export function TimeLeftCell({ study, now }: { study: StudySummary; now: number 
     );
   }
   if (study.status === 'receiving') return <span className="muted">{t('timeLeft.notStarted')}</span>;
+  if (study.hold) return <HoldMark study={study} />;
   if (!study.deadlineAt) return <span className="muted">—</span>;
   return <Countdown study={{ ...study, deadlineAt: study.deadlineAt }} now={now} />;
 }

@@ -7,6 +7,7 @@ import { RefreshStatus } from '../components/RefreshStatus';
 import { StudyTable } from '../components/StudyTable';
 import { learnServerTime } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
+import { useLiveRefresh } from '../live/LiveEvents';
 import { AlertsSection } from '../roster/AlertsSection';
 import { RosterSection } from '../roster/RosterSection';
 import { SlaTable } from './SlaTable';
@@ -30,6 +31,14 @@ export function AdminPage() {
     [status],
   );
   const studies = usePolling(loadStudies, STUDY_REFRESH_MS, status);
+  const refreshStudies = studies.refresh;
+  const refreshSla = sla.refresh;
+  useLiveRefresh(
+    useCallback(() => {
+      refreshStudies();
+      refreshSla();
+    }, [refreshStudies, refreshSla]),
+  );
   return (
     <main className="page">
       <AlertsSection />

@@ -9,6 +9,7 @@ import { StudyTable } from '../components/StudyTable';
 import { formatDateTime, localName } from '../format/format';
 import { learnServerTime } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
+import { useLiveRefresh } from '../live/LiveEvents';
 import { navigate, studyPath } from '../router';
 import { UploadPanel } from '../upload/UploadPanel';
 
@@ -28,6 +29,7 @@ export function ClinicPage() {
   const { user } = useAuth();
   const polled = usePolling(loadStudies, REFRESH_MS);
   const { refresh } = polled;
+  useLiveRefresh(refresh);
   const items = polled.data?.items ?? [];
   const onSubmitted = useCallback(() => refresh(), [refresh]);
   return (

@@ -37,6 +37,8 @@ export function SlaTable({ summary }: { summary: SlaSummary }) {
               <th className="num">{t('sla.compliance')}</th>
               <th className="num">{t('sla.p50')}</th>
               <th className="num">{t('sla.p95')}</th>
+              <th className="num">{t('sla.paused')}</th>
+              <th className="num">{t('sla.held')}</th>
             </tr>
           </thead>
           <tbody>
@@ -60,6 +62,10 @@ export function SlaTable({ summary }: { summary: SlaSummary }) {
                 <td className="num">
                   {row.p95Minutes === null ? '—' : t('sla.minutes', { value: formatNumber(row.p95Minutes, language) })}
                 </td>
+                <td className="num">
+                  {row.pausedMinutes ? t('sla.minutes', { value: formatNumber(row.pausedMinutes, language) }) : '—'}
+                </td>
+                <td className="num">{row.held ?? 0}</td>
               </tr>
             ))}
           </tbody>

@@ -15,9 +15,13 @@ import { StatusText } from '../components/StudyStateCells';
 import { localName } from '../format/format';
 import { useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
+import { HoldMark } from '../live/HoldMark';
+import { useLiveRefresh } from '../live/LiveEvents';
 import { navigate } from '../router';
 import { ImageViewer } from '../viewer/ImageViewer';
 import { UnrenderableNotice } from '../viewer/UnrenderableNotice';
+import { HoldPanel } from './HoldPanel';
+import { PriorityPanel } from './PriorityPanel';
 import { ReportEditor } from './ReportEditor';
 import { ReportStatus } from './ReportStatus';
 
@@ -29,6 +33,7 @@ export function StudyDetailPage({ id }: { id: string }) {
   const { user } = useAuth();
   const load = useCallback((signal: AbortSignal) => fetchStudy(id, signal), [id]);
   const polled = usePolling(load, REFRESH_MS, id);
+  useLiveRefresh(polled.refresh, id);
   const back = homePathFor(user);
   const detail = polled.data;
   return (
@@ -60,17 +65,24 @@ function DetailHeading({ detail }: { detail: StudyDetail }) {
       </h1>
       <span className="detail-clinic">{localName(study.clinic.name, i18n.language)}</span>
       <StatusText study={study} />
-      {open && study.deadlineAt && <Countdown study={{ ...study, deadlineAt: study.deadlineAt }} now={now} large />}
+      {study.hold ? (
+        <HoldMark study={study} />
+      ) : (
+        open && study.deadlineAt && <Countdown study={{ ...study, deadlineAt: study.deadlineAt }} now={now} large />
+      )}
     </div>
   );
 }
 
 function DetailBody({ detail, onChanged }: { detail: StudyDetail; onChanged: () => void }) {
   const { t } = useTranslation();
+  const { user } = useAuth();
   const { study, report } = detail;
   return (
     <div className="detail-grid">
       <div className="detail-side no-print">
+        <HoldPanel detail={detail} onChanged={onChanged} />
+        {user.role === 'radiographer' && <PriorityPanel detail={detail} onChanged={onChanged} />}
         <section className="card">
           <h2 className="card-title">{t('study.info')}</h2>
           <StudyInfo study={study} />

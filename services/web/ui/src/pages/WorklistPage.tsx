@@ -12,6 +12,8 @@ import { StatusText } from '../components/StudyStateCells';
 import { localName } from '../format/format';
 import { learnServerTime, useServerNow } from '../hooks/serverClock';
 import { usePolling } from '../hooks/usePolling';
+import { HoldMark } from '../live/HoldMark';
+import { useFreshStudies, useLiveRefresh } from '../live/LiveEvents';
 import { ReassignedMark } from '../roster/ReassignedMark';
 import { navigate, studyPath } from '../router';
 import { StudyThumbnailCell } from '../viewer/StudyThumbnailCell';
@@ -40,6 +42,9 @@ export function WorklistPage() {
   const { user } = useAuth();
   const now = useServerNow();
   const polled = usePolling(loadWorklist, REFRESH_MS);
+  // Assignments, moves and warnings arrive as live events: reload at once rather than at the next poll.
+  useLiveRefresh(polled.refresh);
+  const fresh = useFreshStudies();
   // In reading order as the server sends it (docs/routing.md): the study open, then the queue.
   const items = polled.data?.items ?? [];
   const language = i18n.language;
@@ -81,20 +86,24 @@ export function WorklistPage() {
               <tbody>
                 {items.map((study) => {
                   const mine = study.assignedTo === user.username;
+                  const isFresh = mine && fresh.has(study.id);
                   return (
                     <tr
                       key={study.id}
                       tabIndex={0}
-                      className={`clickable-row row-${study.priority}${mine ? ' row-mine' : ''}`}
+                      className={`clickable-row row-${study.priority}${mine ? ' row-mine' : ''}${isFresh ? ' row-fresh' : ''}`}
                       data-testid="worklist-row"
                       data-study-uid={study.studyInstanceUid}
                       data-study-id={study.id}
                       data-status={study.status}
+                      data-fresh={isFresh ? 'true' : undefined}
                       onClick={() => navigate(studyPath(study.id))}
                       onKeyDown={(event) => onRowKey(event, study.id)}
                     >
                       <td className="nowrap">
-                        {study.deadlineAt ? (
+                        {study.hold ? (
+                          <HoldMark study={study} />
+                        ) : study.deadlineAt ? (
                           <Countdown study={{ ...study, deadlineAt: study.deadlineAt }} now={now} large />
                         ) : (
                           <span className="muted">—</span>

@@ -4,6 +4,7 @@ import { PriorityBadge } from '../components/PriorityBadge';
 import { RefreshStatus } from '../components/RefreshStatus';
 import { formatDateTime, localName } from '../format/format';
 import { usePolling } from '../hooks/usePolling';
+import { useLiveRefresh } from '../live/LiveEvents';
 import { navigate, studyPath } from '../router';
 import { acknowledgeAlert, fetchAlerts, type SlaAlert } from './rosterApi';
 
@@ -13,6 +14,8 @@ const REFRESH_MS = 10_000;
 export function AlertsSection() {
   const { t, i18n } = useTranslation();
   const alerts = usePolling(fetchAlerts, REFRESH_MS);
+  // A breach or an escalation is a live event: the alert shows at once.
+  useLiveRefresh(alerts.refresh);
   const language = i18n.language;
   const acknowledge = async (id: string) => {
     await acknowledgeAlert(id).catch(() => undefined);

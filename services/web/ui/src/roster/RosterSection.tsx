@@ -5,6 +5,7 @@ import { Notice } from '../components/Notice';
 import { RefreshStatus } from '../components/RefreshStatus';
 import { formatDateTime, localName } from '../format/format';
 import { usePolling } from '../hooks/usePolling';
+import { useLiveRefresh } from '../live/LiveEvents';
 import { RosterEditor } from './RosterEditor';
 import { fetchRoster, type RosterRadiologist, setDuty } from './rosterApi';
 
@@ -18,6 +19,8 @@ const REFRESH_MS = 5000;
 export function RosterSection() {
   const { t } = useTranslation();
   const roster = usePolling(fetchRoster, REFRESH_MS);
+  // Open counts change with every assignment and move.
+  useLiveRefresh(roster.refresh);
   const [editing, setEditing] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -1,4 +1,4 @@
-import { type PointerEvent, useEffect, useRef, useState } from 'react';
+import { type PointerEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Series, SeriesInstance } from '../api/types';
 import { instanceThumbnailUrl, parseWindowHeader, renderedUrl, type ViewWindow } from './imageUrls';
@@ -25,13 +25,11 @@ export function useReasonText() {
  */
 export function ImageViewer({ studyInstanceUid, series }: { studyInstanceUid: string; series: Series[] }) {
   const { t } = useTranslation();
-  const first = series.flatMap((s) => s.instances.map((instance) => ({ series: s, instance })))[0];
-  const [selected, setSelected] = useState<Selected | undefined>(first);
-  useEffect(() => {
-    if (selected === undefined && first !== undefined) setSelected(first);
-  }, [selected, first]);
-
-  if (first === undefined || selected === undefined) return <p className="empty">{t('viewer.noImages')}</p>;
+  const all = series.flatMap((s) => s.instances.map((instance) => ({ series: s, instance })));
+  // The page re-reads the study every few seconds: keep the choice by UID and show the latest state.
+  const [chosenUid, setChosenUid] = useState<string | null>(null);
+  const selected: Selected | undefined = all.find((x) => x.instance.sopInstanceUid === chosenUid) ?? all[0];
+  if (selected === undefined) return <p className="empty">{t('viewer.noImages')}</p>;
   return (
     <div className="viewer" data-testid="viewer">
       <div className="viewer-strip" data-testid="viewer-strip">
@@ -50,7 +48,7 @@ export function ImageViewer({ studyInstanceUid, series }: { studyInstanceUid: st
                   data-testid="strip-thumb"
                   data-sop-uid={instance.sopInstanceUid}
                   data-preview={instance.preview.status}
-                  onClick={() => setSelected({ series: s, instance })}
+                  onClick={() => setChosenUid(instance.sopInstanceUid)}
                 >
                   <Thumbnail
                     url={instanceThumbnailUrl({
@@ -74,7 +72,7 @@ export function ImageViewer({ studyInstanceUid, series }: { studyInstanceUid: st
 function MainImage({ studyInstanceUid, series, instance }: Selected & { studyInstanceUid: string }) {
   const { t } = useTranslation();
   const reasonText = useReasonText();
-  const presets = presetsFor(series.modality);
+  const presets = useMemo(() => presetsFor(series.modality), [series.modality]);
   const [preset, setPreset] = useState<PresetKey | null>('default');
   const [viewWindow, setViewWindow] = useState<ViewWindow | null>(null);
   const [full, setFull] = useState(false);
@@ -90,6 +88,27 @@ function MainImage({ studyInstanceUid, series, instance }: Selected & { studyIns
   const headerWindow = parseWindowHeader(image.headers?.get('Telerad-Default-Window') ?? null);
   if (headerWindow !== null) fileWindow.current = headerWindow;
   const shownWindow = viewWindow ?? fileWindow.current;
+
+  // Keys for a reader who keeps a hand on the keyboard: 1–4 the window presets, F full resolution.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target !== null && (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable);
+      if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      const chosen = presets[Number(event.key) - 1];
+      if (chosen !== undefined) {
+        setPreset(chosen.key);
+        setViewWindow(chosen.window);
+      } else if (event.key === 'f' || event.key === 'F') {
+        setFull((f) => !f);
+      } else {
+        return;
+      }
+      event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [presets]);
 
   if (failed) {
     return (
@@ -119,10 +138,11 @@ function MainImage({ studyInstanceUid, series, instance }: Selected & { studyIns
     <div className="viewer-main">
       <div className="viewer-tools">
         <span className="tool-label">{t('viewer.window')}</span>
-        {presets.map((p) => (
+        {presets.map((p, i) => (
           <button
             type="button"
             key={p.key}
+            title={t('viewer.presetKey', { key: i + 1 })}
             className={`button button-small${preset === p.key ? ' button-primary' : ''}`}
             data-testid={`preset-${p.key}`}
             onClick={() => {
@@ -141,6 +161,7 @@ function MainImage({ studyInstanceUid, series, instance }: Selected & { studyIns
         <button
           type="button"
           className="button button-small"
+          title={t('viewer.fullKey')}
           data-testid="zoom-full"
           aria-pressed={full}
           onClick={() => setFull((f) => !f)}

@@ -18,8 +18,11 @@ export function UnrenderableNotice({ series }: { series: Series[] }) {
         <ul className="unrenderable-list">
           {failed.map(({ series: s, instance, preview }) => (
             <li key={instance.sopInstanceUid} data-reason={preview.reason ?? ''}>
-              {t('viewer.series', { number: s.seriesNumber ?? '—' })} ·{' '}
-              {t('viewer.imageNumber', { number: instance.instanceNumber ?? '—' })}: {reasonText(preview.reason)}
+              {t('viewer.unrenderableItem', {
+                series: s.seriesNumber ?? '—',
+                image: instance.instanceNumber ?? '—',
+                reason: reasonText(preview.reason),
+              })}
             </li>
           ))}
         </ul>
