@@ -209,10 +209,15 @@ async function heartbeat(username) {
   }
 }
 
+/** Per study, real ms a bot spends on the system rather than reading: from signing one study to opening the next when one was waiting, and saving plus signing. */
+const overhead = { turnover: [], signing: [] };
+
 async function bot(username) {
   const token = botToken.get(username);
+  let signedAt = null;
   while (!finished) {
     if (!onDuty.get(username)) {
+      signedAt = null;
       await sleep(pollMs);
       continue;
     }
@@ -220,6 +225,7 @@ async function bot(username) {
     // The page lists the study open first, then the queue in reading order: take the first one.
     const item = list.json.items.find((s) => s.status !== 'reading' || s.assignedTo === username);
     if (item === undefined) {
+      signedAt = null;
       await sleep(pollMs);
       continue;
     }
@@ -235,14 +241,18 @@ async function bot(username) {
       if (item.assignedTo === null) counts.takenFromPool++;
       else if (item.assignedTo !== username) counts.takenFromColleague++;
     }
+    if (signedAt !== null) overhead.turnover.push(Date.now() - signedAt);
     const send = byUid.get(item.studyInstanceUid);
     await sleep(Math.max(0, claimedAt + realMs(send?.sim.readingMs ?? 6 * 60_000) - Date.now()));
+    const readEnd = Date.now();
     await call(`/api/studies/${item.id}/report`, {
       token,
       method: 'PUT',
       body: { findings: '双肺纹理清晰，心影不大。', impression: '胸部未见明显异常。', critical: false },
     });
     await call(`/api/studies/${item.id}/report/sign`, { token, method: 'POST' });
+    signedAt = Date.now();
+    overhead.signing.push(signedAt - readEnd);
     counts.signed++;
   }
 }
@@ -315,6 +325,9 @@ const summary = (
     { token: admin },
   )
 ).json;
+const meanMinutes = (xs) =>
+  xs.length === 0 ? null : Math.round(scenarioMinutes(xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
+const overheadMinutes = { turnover: meanMinutes(overhead.turnover), signing: meanMinutes(overhead.signing) };
 const measured = {
   policy: 'deadline-aware',
   studies: rows.length,
@@ -342,6 +355,7 @@ console.log(
     line('utilisation', pct(measured.utilization), pct(simulated.utilization)),
     `  the system's SLA page: ${summary.rows.map((r) => `${r.priority} ${pct(r.compliance)} (${r.withinLimit}/${r.studies})`).join(', ')}`,
     `  moves: ${JSON.stringify(reassigned)} reassigned by the router; ${counts.takenFromColleague} taken from a colleague, ${counts.takenFromPool} studies opened before the router assigned them; claims refused: ${counts.claimRefused} past a more urgent study, ${counts.claimLost} already opened by another`,
+    `  a bot's time on the system per study (scenario minutes, mean): ${overheadMinutes.turnover} from signing to opening the next, ${overheadMinutes.signing} saving and signing`,
     ...(errors.length === 0 ? [] : [`  errors: ${errors.slice(0, 5).join(' | ')}`]),
   ].join('\n'),
 );
@@ -355,6 +369,7 @@ console.log(
     simulator: simulated,
     slaSummary: summary.rows,
     moves: { reassigned, ...counts },
+    overheadMinutes,
     loadAverage: { start: loadAverageAtStart, end: loadAverageAtEnd, cores: os.cpus().length },
     wallSeconds: Math.round((Date.now() - started) / 1000),
     errors: errors.length,

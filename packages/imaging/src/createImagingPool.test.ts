@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { createDxInstance } from '@telerad/dicom';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createImagingPool } from './createImagingPool.js';
@@ -21,7 +22,8 @@ const threadNiceness = () =>
   });
 
 describe('createImagingPool', () => {
-  test.runIf(process.platform === 'linux')(
+  // The suite itself may run niced (`nice ./scripts/test.sh`): the pool lowers from there.
+  test.runIf(process.platform === 'linux' && getPriority() < 10)(
     'a background pool runs its threads niced, leaving the rest alone',
     async () => {
       const before = threadNiceness().filter((nice) => nice === 10).length;
@@ -31,7 +33,7 @@ describe('createImagingPool', () => {
           [1, 2].map(() => background.render(createDxInstance({ rows: 300, columns: 200 }), { format: 'jpeg' })),
         );
         expect(threadNiceness().filter((nice) => nice === 10).length - before).toBeGreaterThanOrEqual(2);
-        expect(threadNiceness()).toContain(0);
+        expect(threadNiceness()).toContain(getPriority());
       } finally {
         await background.close();
       }

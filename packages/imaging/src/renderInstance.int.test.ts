@@ -1,19 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDxInstance, rewriteElements } from '@telerad/dicom';
+import { rewriteElements } from '@telerad/dicom';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { renderInstance } from './renderInstance.js';
+import { colourSources, type Source, sources } from './testing/corpus.js';
 import { convert, dcmtkRender, psnr, type Raster, raster } from './testing/dicomTools.js';
-import { phantom, syntheticImage } from './testing/syntheticImage.js';
 import type { RenderWindow } from './types.js';
 
 // Every supported transfer syntax and photometric interpretation, rendered by telerad and by dcmtk's
 // dcmj2pnm with the same window (after gdcmconv --raw where dcmtk has no decoder): PSNR ≥ 40 dB.
-
-const rows = 96;
-const columns = 80;
 
 let dir: string;
 beforeAll(async () => {
@@ -23,212 +20,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sources = {
-  dx: () => createDxInstance({ rows: 120, columns: 100 }),
-  dxMasked: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      noiseAboveHighBit: true,
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-    }),
-  ct: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 16,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -1000 + 4000 * phantom(x, y, 0, columns, rows),
-      attributes: { RescaleSlope: '1', RescaleIntercept: '-1024', WindowCenter: '40', WindowWidth: '400' },
-    }),
-  ct12: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      highBit: 11,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -2000 + 4000 * phantom(x, y, 0, columns, rows),
-      attributes: { RescaleSlope: '2', RescaleIntercept: '-100' },
-    }),
-  mono1: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 14,
-      photometric: 'MONOCHROME1',
-      value: (x, y) => 16383 * phantom(x, y, 0, columns, rows),
-      attributes: { WindowCenter: '8000', WindowWidth: '12000' },
-    }),
-  sigmoid: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-      attributes: { WindowCenter: '2000', WindowWidth: '1500', VOILUTFunction: 'SIGMOID' },
-    }),
-  modalityLut: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-      attributes: {
-        // A logarithmic Modality LUT over the whole stored range, output 0–65535.
-        ModalityLUTSequence: [
-          {
-            LUTDescriptor: [4096, 0, 16],
-            ModalityLUTType: 'OD',
-            LUTData: Array.from({ length: 4096 }, (_, i) => Math.round((65535 * Math.log1p(i)) / Math.log1p(4095))),
-            _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
-          },
-        ],
-      },
-    }),
-  voiLut: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-      attributes: {
-        // A VOI LUT from 500 to 3571 (3072 entries, 12-bit output) with a gamma curve.
-        VOILUTSequence: [
-          {
-            LUTDescriptor: [3072, 500, 12],
-            LUTExplanation: 'GAMMA',
-            LUTData: Array.from({ length: 3072 }, (_, i) => Math.round(4095 * (i / 3071) ** 0.6)),
-            _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
-          },
-        ],
-      },
-    }),
-  bits1: () =>
-    syntheticImage({
-      rows: 7,
-      columns: 5,
-      bitsAllocated: 1,
-      bitsStored: 1,
-      photometric: 'MONOCHROME2',
-      frames: 3,
-      value: (x, y, frame) => ((x + y + frame) % 3 === 0 ? 1 : 0),
-    }),
-  bits32: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 32,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-    }),
-  signed8: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 8,
-      bitsStored: 8,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -128 + 255 * phantom(x, y, 0, columns, rows),
-    }),
-  ctVoiLut: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 16,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -1000 + 4000 * phantom(x, y, 0, columns, rows),
-      attributes: {
-        RescaleSlope: '1',
-        RescaleIntercept: '-1024',
-        // A VOI LUT over HU -1200 … 1847 (its first mapped value is negative).
-        VOILUTSequence: [
-          {
-            LUTDescriptor: [3048, -1200, 12],
-            LUTData: Array.from({ length: 3048 }, (_, i) => Math.round(4095 * Math.sqrt(i / 3047))),
-            _vrMap: { LUTDescriptor: 'SS', LUTData: 'US' },
-          },
-        ],
-      },
-    }),
-  gray8: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 8,
-      bitsStored: 8,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 255 * phantom(x, y, 0, columns, rows),
-    }),
-  multiframe: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      frames: 3,
-      value: (x, y, frame) => 4095 * phantom(x, y, frame, columns, rows),
-    }),
-  rgb: () => syntheticImage({ ...colour(), planarConfiguration: 0 }),
-  rgbPlanar: () => syntheticImage({ ...colour(), planarConfiguration: 1 }),
-  palette: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 8,
-      bitsStored: 8,
-      photometric: 'PALETTE COLOR',
-      value: (x, y) => 255 * phantom(x, y, 0, columns, rows),
-      attributes: paletteAttributes(),
-    }),
-};
-
-function colour() {
-  return {
-    rows,
-    columns,
-    bitsAllocated: 8 as const,
-    bitsStored: 8,
-    samplesPerPixel: 3 as const,
-    photometric: 'RGB',
-    value: (x: number, y: number, _frame: number, sample: number) =>
-      255 * (sample === 0 ? phantom(x, y, 0, columns, rows) : sample === 1 ? x / (columns - 1) : y / (rows - 1)),
-  };
-}
-
-function paletteAttributes(): Record<string, unknown> {
-  const channel = (f: (i: number) => number) => new Uint16Array(256).map((_, i) => Math.round(65535 * f(i / 255)));
-  const descriptor = [256, 0, 16];
-  return {
-    RedPaletteColorLookupTableDescriptor: descriptor,
-    GreenPaletteColorLookupTableDescriptor: descriptor,
-    BluePaletteColorLookupTableDescriptor: descriptor,
-    RedPaletteColorLookupTableData: channel((t) => t).buffer,
-    GreenPaletteColorLookupTableData: channel((t) => t * t).buffer,
-    BluePaletteColorLookupTableData: channel((t) => 1 - t).buffer,
-  };
-}
-
-type Source = keyof typeof sources;
 type Tool = [tool: string, ...args: string[]];
 
 interface Case {
@@ -389,7 +180,7 @@ async function reference(testCase: Case, file: Buffer): Promise<Raster> {
     testCase.reference === 'gdcm-raw'
       ? await convert(dir, file, 'gdcmconv', ['--raw'], `${slug(testCase.name)}-raw`)
       : file;
-  const colour = ['rgb', 'rgbPlanar', 'palette'].includes(testCase.source);
+  const colour = colourSources.includes(testCase.source);
   // dcmtk renders the YBR_FULL_422 copy from its YBR_FULL original (it reads 4:2:2 native data as 4:4:4).
   if (testCase.ybr422) return dcmtkRender(dir, await ybrFullOf(testCase), slug(testCase.name), []);
   const voi = testCase.window

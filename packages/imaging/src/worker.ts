@@ -1,4 +1,4 @@
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
 import { decodeFrame } from './decodeFrame.js';
 import { ImagingError } from './ImagingError.js';
@@ -17,8 +17,9 @@ export interface WorkerOptions {
 }
 
 // On Linux a thread's nice value is its own: this lowers this worker thread only, not the process.
+// Only ever lowered: a process already running at a higher nice value keeps it.
 const { niceness } = (workerData ?? { niceness: 0 }) as WorkerOptions;
-if (niceness > 0) {
+if (niceness > getPriority()) {
   try {
     setPriority(niceness);
   } catch {

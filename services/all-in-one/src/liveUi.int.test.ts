@@ -103,6 +103,9 @@ describe('live worklist, hold and priority in the browser', () => {
     expect(await row.getAttribute('data-fresh')).toBe('true');
     await expect.poll(() => rad1.getByTestId('live-toast').first().textContent(), LIVE).toBe('有新的检查分配给您');
     expect(await rad1.evaluate(() => (window as unknown as { liveMarker?: number }).liveMarker)).toBe(42);
+    // The notice opens the study.
+    await rad1.getByTestId('live-toast').first().click();
+    await rad1.waitForURL(`**/studies/${id}`);
     expect(pageErrors).toEqual([]);
   });
 

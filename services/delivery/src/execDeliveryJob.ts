@@ -1,10 +1,11 @@
+import { publishStudyEvent } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { UnrecoverableError } from 'bullmq';
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { buildReportPayload } from './buildReportPayload.js';
 
-export type DeliveryDeps = Pick<Runtime, 'db' | 'logger' | 'metrics'>;
+export type DeliveryDeps = Pick<Runtime, 'db' | 'redis' | 'config' | 'logger' | 'metrics'>;
 
 export interface AttemptInfo {
   /** 1-based attempt number. */
@@ -95,12 +96,30 @@ export async function execDeliveryJob(
       .execute();
   });
   deps.metrics.deliveryAttempts.inc({ channel: 'webhook', outcome: ok ? 'delivered' : 'failed' });
+  // The clinic's list shows the delivery state: tell it when that changed for good.
+  if (ok || info.final) await announceDelivery(deps, deliveryId);
   if (!ok) {
     deps.logger.warn({ deliveryId, attempt: info.attempt, httpStatus, final: info.final }, 'report delivery failed');
     throw new DeliveryFailedError(error ?? 'delivery failed');
   }
   deps.logger.info({ deliveryId, attempt: info.attempt, durationMs }, 'report delivered');
   return 'delivered';
+}
+
+async function announceDelivery(deps: DeliveryDeps, deliveryId: string): Promise<void> {
+  const study = await deps.db.db
+    .selectFrom('delivery as d')
+    .innerJoin('study as s', 's.id', 'd.study_id')
+    .select(['s.id', 's.hospital_id', 's.clinic_id'])
+    .where('d.id', '=', deliveryId)
+    .executeTakeFirst();
+  if (study === undefined) return;
+  await publishStudyEvent(deps.redis, deps.config.queuePrefix, {
+    type: 'updated',
+    studyId: study.id,
+    hospitalId: study.hospital_id,
+    clinicId: study.clinic_id,
+  });
 }
 
 function describeFetchError(e: unknown): string {

@@ -3,7 +3,7 @@ import type { Runtime } from '@telerad/runtime';
 import { type Job, Worker } from 'bullmq';
 import { execDeliveryJob } from './execDeliveryJob.js';
 
-export type DeliveryStartDeps = Pick<Runtime, 'db' | 'logger' | 'metrics' | 'config' | 'newRedis'>;
+export type DeliveryStartDeps = Pick<Runtime, 'db' | 'redis' | 'logger' | 'metrics' | 'config' | 'newRedis'>;
 
 /** The delivery worker: signed reports back to the clinics, retried on the configured schedule. */
 export async function start(deps: DeliveryStartDeps): Promise<{ stop(): Promise<void> }> {

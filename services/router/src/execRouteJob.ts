@@ -6,7 +6,7 @@ import {
   type RosterEntry,
   routeWithRoster,
 } from '@telerad/core';
-import { type Database, recordAudit, type Study } from '@telerad/db';
+import type { Database, Study } from '@telerad/db';
 import { publishStudyEvent, scheduleSlaTimers } from '@telerad/queue';
 import { sql, type Transaction } from 'kysely';
 import type { RouterDeps } from './deps.js';
@@ -20,11 +20,11 @@ export type RouteOutcome =
   | { kind: 'skipped'; status: string };
 
 /** Ready studies of one hospital decided together under its routing lock (a rush, a backlog). */
-export const ROUTE_BATCH = 100;
+export const ROUTE_BATCH = 200;
 
 interface Decided {
   study: Study;
-  outcome: Exclude<RouteOutcome, { kind: 'skipped' }>;
+  outcome: Exclude<RouteOutcome, { kind: 'skipped' }> & { targetAt: Date; readyAt: Date };
   warningAt: Date;
 }
 
@@ -41,6 +41,15 @@ interface Decided {
  * one per study, and their own route jobs, when they run, find them decided and skip.
  */
 export async function execRouteJob(studyId: string, deps: RouterDeps): Promise<RouteOutcome> {
+  // Most jobs of a rush find their study already decided by another job's batch: say so without
+  // queueing for the hospital's lock. (The locked re-read below is what decides.)
+  const glance = await deps.db.db
+    .selectFrom('study')
+    .select(['status', 'assigned_to'])
+    .where('id', '=', studyId)
+    .executeTakeFirst();
+  if (glance === undefined) return { kind: 'skipped', status: 'missing' };
+  if (glance.status !== 'ready' || glance.assigned_to !== null) return { kind: 'skipped', status: glance.status };
   const result = await deps.db.db.transaction().execute(async (trx) => {
     const head = await trx.selectFrom('study').select(['hospital_id']).where('id', '=', studyId).executeTakeFirst();
     if (head === undefined) return { own: { kind: 'skipped', status: 'missing' } as RouteOutcome, decided: [] };
@@ -120,60 +129,68 @@ async function decideAll(trx: Transaction<Database>, deps: RouterDeps, studies: 
       { hospitalIds: [study.hospital_id], residentsMaySign },
       { readingMinutes: deps.readingMinutes },
     );
-    const base = {
-      ready_at: readyAt,
-      target_at: deadlines.targetAt,
-      warning_at: deadlines.warningAt,
-      deadline_at: deadlines.deadlineAt,
-      updated_at: now,
-    };
+    const deadline = { deadlineAt: deadlines.deadlineAt, readyAt, targetAt: deadlines.targetAt };
     if (decision.assignee === null) {
-      const { reason } = decision;
-      await trx
-        .updateTable('study')
-        .set({ ...base, unassigned_reason: reason })
-        .where('id', '=', study.id)
-        .execute();
-      await recordAudit(trx, {
-        actor: 'system:router',
-        action: 'study.unassigned',
-        studyId: study.id,
-        detail: { reason },
-      });
       decided.push({
-        study,
-        outcome: { kind: 'unassigned', reason, deadlineAt: deadlines.deadlineAt },
+        study: { ...study, ready_at: readyAt },
+        outcome: { kind: 'unassigned', reason: decision.reason, ...deadline },
         warningAt: deadlines.warningAt,
       });
       continue;
     }
-    await trx
-      .updateTable('study')
-      .set({
-        ...base,
-        status: nextStudyStatus(study.status, 'assign'),
-        assigned_to: decision.assignee,
-        assigned_at: now,
-        unassigned_reason: null,
-      })
-      .where('id', '=', study.id)
-      .execute();
     const entry = entries.find((e) => e.member.id === decision.assignee);
     if (entry !== undefined) joinQueue(entry, study, deadlines.deadlineAt, deps);
-    const assignee = entry?.member.username ?? decision.assignee;
-    await recordAudit(trx, {
-      actor: 'system:router',
-      action: 'study.assigned',
-      studyId: study.id,
-      detail: { assignee },
-    });
     decided.push({
-      study,
-      outcome: { kind: 'assigned', assignee, assigneeId: decision.assignee, deadlineAt: deadlines.deadlineAt },
+      study: { ...study, ready_at: readyAt },
+      outcome: {
+        kind: 'assigned',
+        assignee: entry?.member.username ?? decision.assignee,
+        assigneeId: decision.assignee,
+        ...deadline,
+      },
       warningAt: deadlines.warningAt,
     });
   }
+  await recordDecisions(trx, decided, now);
   return decided;
+}
+
+/**
+ * Writes a batch of decisions in two statements (one UPDATE over a VALUES list, one multi-row audit
+ * INSERT): a rush of hundreds of studies holds the hospital's lock for milliseconds per study, not
+ * round trips per study.
+ */
+async function recordDecisions(trx: Transaction<Database>, decided: readonly Decided[], now: Date): Promise<void> {
+  if (decided.length === 0) return;
+  const rows = decided.map(({ study, outcome, warningAt }) => {
+    const assigned = outcome.kind === 'assigned';
+    return sql`(${study.id}::uuid, ${assigned ? nextStudyStatus(study.status, 'assign') : study.status},
+      ${assigned ? outcome.assigneeId : null}::uuid, ${assigned ? null : outcome.reason}::text,
+      ${study.ready_at}::timestamptz, ${outcome.targetAt}::timestamptz, ${warningAt}::timestamptz,
+      ${outcome.deadlineAt}::timestamptz)`;
+  });
+  await sql`UPDATE study AS s SET
+      status = v.status,
+      assigned_to = v.assignee,
+      assigned_at = CASE WHEN v.assignee IS NULL THEN s.assigned_at ELSE ${now}::timestamptz END,
+      unassigned_reason = v.reason,
+      ready_at = v.ready_at, target_at = v.target_at, warning_at = v.warning_at, deadline_at = v.deadline_at,
+      updated_at = ${now}::timestamptz
+    FROM (VALUES ${sql.join(rows)}) AS v(id, status, assignee, reason, ready_at, target_at, warning_at, deadline_at)
+    WHERE s.id = v.id`.execute(trx);
+  await trx
+    .insertInto('audit_event')
+    .values(
+      decided.map(({ study, outcome }) => ({
+        actor: 'system:router',
+        action: outcome.kind === 'assigned' ? 'study.assigned' : 'study.unassigned',
+        study_id: study.id,
+        detail: JSON.stringify(
+          outcome.kind === 'assigned' ? { assignee: outcome.assignee } : { reason: outcome.reason },
+        ),
+      })),
+    )
+    .execute();
 }
 
 /** The assignment as the next decision in the same batch must see it: one more open, queued study. */

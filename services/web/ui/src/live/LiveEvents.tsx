@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { navigate, studyPath } from '../router';
 import { connectStudyEvents, type LiveSignal, type StudyEventMessage } from './studyEvents';
 
 type Listener = (signal: LiveSignal) => void;
@@ -79,9 +80,19 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
       <FreshContext.Provider value={fresh}>{children}</FreshContext.Provider>
       <div className="toasts" aria-live="polite">
         {toasts.map((toast) => (
-          <div key={toast.id} className={`toast toast-${toast.kind}`} role="status" data-testid="live-toast">
+          <button
+            key={toast.id}
+            type="button"
+            className={`toast toast-${toast.kind}`}
+            data-testid="live-toast"
+            title={t('live.open')}
+            onClick={() => {
+              setToasts((all) => all.filter((x) => x.id !== toast.id));
+              navigate(studyPath(toast.studyId));
+            }}
+          >
             {t(`live.${toast.kind}`)}
-          </div>
+          </button>
         ))}
       </div>
     </LiveContext.Provider>
