@@ -91,3 +91,20 @@ describe('createImagingPool', () => {
     await expect(pool.render(file, { format: 'webp' })).resolves.toMatchObject({ contentType: 'image/webp' });
   });
 });
+
+describe('re-windowing through the pool', () => {
+  test('a kept frame renders new windows in any thread and stays usable by the caller', async () => {
+    const bytes = createDxInstance({ rows: 300, columns: 240 });
+    const { rendered, windowable } = await pool.prepareWindowable(bytes, { format: 'jpeg', maxSize: 100 });
+    expect([rendered.width, rendered.height]).toEqual([80, 100]);
+    if (windowable === undefined) throw new Error('a grayscale frame was not kept');
+    const answers = await Promise.all(
+      [400, 800, 1600, 3200].map((width) =>
+        pool.renderWindowable(windowable, { format: 'png', window: { center: 1000, width } }),
+      ),
+    );
+    expect(windowable.samples.length).toBe(160 * 200);
+    expect(new Set(answers.map((a) => a.data.toString('base64'))).size).toBe(4);
+    expect(answers.every((a) => a.contentType === 'image/png' && a.width === 80)).toBe(true);
+  });
+});

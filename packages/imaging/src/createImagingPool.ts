@@ -4,11 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ImagingError, type ImagingErrorCode } from './ImagingError.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
+import type { KeepOptions, PreparedRender, WindowableFrame } from './windowable.js';
 import type { WorkerOptions, WorkerResult, WorkerTask } from './worker.js';
 
 export interface ImagingPool {
   render(bytes: Uint8Array, options: RenderOptions): Promise<RenderedImage>;
   decodeFrame(bytes: Uint8Array, frame: number): Promise<DecodedFrame>;
+  /** Renders at a reduced size and hands back the decoded frame kept for re-windowing (grayscale). */
+  prepareWindowable(bytes: Uint8Array, options: RenderOptions, keep?: KeepOptions): Promise<PreparedRender>;
+  /** A new window, format or quality on a kept frame; the frame itself is copied, not moved. */
+  renderWindowable(frame: WindowableFrame, options: RenderOptions): Promise<RenderedImage>;
   close(): Promise<void>;
 }
 
@@ -41,10 +46,11 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
   });
 
   async function run(task: WorkerTask): Promise<WorkerResult> {
+    const moved = 'bytes' in task ? task.bytes.buffer : task.frame.samples.buffer;
     const signal = AbortSignal.timeout(timeoutMs);
     let result: WorkerResult;
     try {
-      result = await piscina.run(task, { transferList: [task.bytes.buffer as ArrayBuffer], signal });
+      result = await piscina.run(task, { transferList: [moved as ArrayBuffer], signal });
     } catch (error) {
       if (signal.aborted) {
         throw new ImagingError('corrupt-pixel-data', `decoding did not finish within ${timeoutMs / 1000} s`, {
@@ -66,9 +72,20 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
     async render(bytes, renderOptions) {
       const result = await run({ kind: 'render', bytes: new Uint8Array(bytes), options: renderOptions });
       if (!('rendered' in result)) throw new Error('the imaging worker answered a render with something else');
-      const { rendered } = result;
-      // Structured clone turns a Buffer into a plain Uint8Array.
-      return { ...rendered, data: Buffer.from(rendered.data.buffer, rendered.data.byteOffset, rendered.data.length) };
+      return asBuffer(result.rendered);
+    },
+    async prepareWindowable(bytes, renderOptions, keep = {}) {
+      const task = { kind: 'prepareWindowable', bytes: new Uint8Array(bytes), options: renderOptions, keep } as const;
+      const result = await run(task);
+      if (!('prepared' in result)) throw new Error('the imaging worker answered a prepare with something else');
+      const { rendered, windowable } = result.prepared;
+      return windowable === undefined ? { rendered: asBuffer(rendered) } : { rendered: asBuffer(rendered), windowable };
+    },
+    async renderWindowable(frame, renderOptions) {
+      const copy = { ...frame, samples: frame.samples.slice() };
+      const result = await run({ kind: 'renderWindowable', frame: copy, options: renderOptions });
+      if (!('rendered' in result)) throw new Error('the imaging worker answered a render with something else');
+      return asBuffer(result.rendered);
     },
     async decodeFrame(bytes, frame) {
       const result = await run({ kind: 'decodeFrame', bytes: new Uint8Array(bytes), frame });
@@ -79,6 +96,11 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
       await piscina.close();
     },
   };
+}
+
+/** Structured clone turns a Buffer into a plain Uint8Array. */
+function asBuffer(rendered: RenderedImage): RenderedImage {
+  return { ...rendered, data: Buffer.from(rendered.data.buffer, rendered.data.byteOffset, rendered.data.length) };
 }
 
 /**

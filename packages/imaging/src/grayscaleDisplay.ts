@@ -4,6 +4,7 @@ import { ImagingError } from './ImagingError.js';
 import type { ImageHeader } from './readImage.js';
 import type { RenderWindow } from './types.js';
 import { isVoiLutFunction, lutTransform, type VoiTransform, windowTransform } from './voiLut.js';
+import { type VoiSpec, voiTransformOf } from './voiSpec.js';
 
 /** Share of pixels ignored at each end when the window comes from the histogram. */
 const histogramTail = 0.005;
@@ -40,7 +41,7 @@ export function grayscaleDisplay(frame: Frame, header: ImageHeader, window: Rend
   return output;
 }
 
-interface StoredSamples {
+export interface StoredSamples {
   values: Uint8Array | Uint16Array;
   bitsStored: number;
   shift: number;
@@ -80,7 +81,7 @@ export function storedSamples(frame: Frame): StoredSamples {
 }
 
 /** The Modality LUT output for every stored bit pattern (sign-extended when signed). */
-function modalityValues(header: ImageHeader, size: number, signed: boolean): Float64Array {
+export function modalityValues(header: ImageHeader, size: number, signed: boolean): Float64Array {
   const values = new Float64Array(size);
   const half = size / 2;
   const lut = header.modalityLut;
@@ -105,8 +106,12 @@ function chooseVoi(header: ImageHeader, window: RenderWindow | undefined): VoiTr
   return undefined;
 }
 
-/** A window over the modality values from the 0.5th to the 99.5th percentile, padding excluded. */
 function histogramWindow(samples: StoredSamples, modality: Float64Array, header: ImageHeader): VoiTransform {
+  return voiTransformOf(histogramVoi(samples, modality, header));
+}
+
+/** A window over the modality values from the 0.5th to the 99.5th percentile, padding excluded. */
+export function histogramVoi(samples: StoredSamples, modality: Float64Array, header: ImageHeader): VoiSpec {
   const size = modality.length;
   const mask = size - 1;
   const counts = new Uint32Array(size);
@@ -124,7 +129,7 @@ function histogramWindow(samples: StoredSamples, modality: Float64Array, header:
       total += counts[index] as number;
     }
   }
-  if (total === 0) return () => 0;
+  if (total === 0) return { kind: 'black' };
   present.sort((a, b) => (modality[a] as number) - (modality[b] as number));
   const lowRank = total * histogramTail;
   const highRank = total * (1 - histogramTail);
@@ -143,6 +148,6 @@ function histogramWindow(samples: StoredSamples, modality: Float64Array, header:
       break;
     }
   }
-  if (high <= low) return (x) => (x < low ? 0 : 1);
-  return windowTransform({ center: (low + high) / 2, width: high - low, fn: 'LINEAR_EXACT' });
+  if (high <= low) return { kind: 'step', at: low };
+  return { kind: 'window', window: { center: (low + high) / 2, width: high - low, fn: 'LINEAR_EXACT' } };
 }

@@ -11,3 +11,12 @@ export type {
   RenderWindow,
   VoiLutFunction,
 } from './types.js';
+export type { VoiSpec } from './voiSpec.js';
+export {
+  type KeepOptions,
+  type PreparedRender,
+  prepareWindowable,
+  renderWindowable,
+  type WindowableFrame,
+  windowableBytes,
+} from './windowable.js';

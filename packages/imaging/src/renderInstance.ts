@@ -6,7 +6,7 @@ import { ImagingError } from './ImagingError.js';
 import { readImage } from './readImage.js';
 import type { RenderedImage, RenderFormat, RenderOptions } from './types.js';
 
-const contentTypes: Record<RenderFormat, string> = {
+export const contentTypes: Record<RenderFormat, string> = {
   jpeg: 'image/jpeg',
   png: 'image/png',
   webp: 'image/webp',
@@ -48,7 +48,7 @@ function toDisplay(
   return { data: colourDisplay(frame, header), channels: 3 };
 }
 
-function encode(pipeline: Sharp, options: RenderOptions): Sharp {
+export function encode(pipeline: Sharp, options: RenderOptions): Sharp {
   const quality = options.quality;
   switch (options.format) {
     case 'jpeg':
@@ -74,7 +74,7 @@ export function outputSize(
   return { width: Math.max(1, Math.round(columns * scale)), height: Math.max(1, Math.round(rows * scale)) };
 }
 
-function assertOptions(options: RenderOptions): void {
+export function assertOptions(options: RenderOptions): void {
   const problems: string[] = [];
   if (!(options.format in contentTypes)) problems.push(`format ${String(options.format)} is not jpeg, png or webp`);
   if (

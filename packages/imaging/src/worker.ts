@@ -4,6 +4,13 @@ import { decodeFrame } from './decodeFrame.js';
 import { ImagingError } from './ImagingError.js';
 import { renderInstance } from './renderInstance.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
+import {
+  type KeepOptions,
+  type PreparedRender,
+  prepareWindowable,
+  renderWindowable,
+  type WindowableFrame,
+} from './windowable.js';
 
 export interface WorkerOptions {
   niceness: number;
@@ -22,16 +29,30 @@ if (niceness > getPriority()) {
 
 export type WorkerTask =
   | { kind: 'render'; bytes: Uint8Array; options: RenderOptions }
-  | { kind: 'decodeFrame'; bytes: Uint8Array; frame: number };
+  | { kind: 'decodeFrame'; bytes: Uint8Array; frame: number }
+  | { kind: 'prepareWindowable'; bytes: Uint8Array; options: RenderOptions; keep: KeepOptions }
+  | { kind: 'renderWindowable'; frame: WindowableFrame; options: RenderOptions };
 
 /** Errors cross the thread boundary as data: structured clone drops an Error's class and code. */
 export type WorkerFailure = { failed: { name: string; code?: string; message: string } };
-export type WorkerResult = { rendered: RenderedImage } | { decoded: DecodedFrame } | WorkerFailure;
+export type WorkerResult =
+  | { rendered: RenderedImage }
+  | { decoded: DecodedFrame }
+  | { prepared: PreparedRender }
+  | WorkerFailure;
 
 export default async function run(task: WorkerTask): Promise<WorkerResult> {
   try {
-    if (task.kind === 'render') return { rendered: await renderInstance(task.bytes, task.options) };
-    return { decoded: await decodeFrame(task.bytes, task.frame) };
+    switch (task.kind) {
+      case 'render':
+        return { rendered: await renderInstance(task.bytes, task.options) };
+      case 'decodeFrame':
+        return { decoded: await decodeFrame(task.bytes, task.frame) };
+      case 'prepareWindowable':
+        return { prepared: await prepareWindowable(task.bytes, task.options, task.keep) };
+      case 'renderWindowable':
+        return { rendered: await renderWindowable(task.frame, task.options) };
+    }
   } catch (error) {
     if (error instanceof ImagingError)
       return { failed: { name: error.name, code: error.code, message: error.message } };

@@ -77,7 +77,7 @@ describe('three routers, 500 studies at once', () => {
     while ((await decided()) < STUDIES && Date.now() - started < 30_000) await new Promise((r) => setTimeout(r, 50));
     const elapsed = Date.now() - started;
     console.info(`[three routers] ${STUDIES} studies decided in ${elapsed} ms`);
-    // Every study decided: none stuck. How fast is printed above (2.9 s for 500 on an idle 2-core
+    // Every study decided: none stuck. How fast is printed above (1.2–2.0 s for 500 on a busy 2-core
     // machine); a bound here would measure the machine the suite runs on, not the router.
     expect(await decided()).toBe(STUDIES);
 
