@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from './loadConfig.js';
@@ -15,6 +16,24 @@ describe('loadConfig', () => {
       stableSeconds: 60,
     });
     expect(c.deliveryRetryDelaysMs.reduce((a, b) => a + b, 0)).toBeGreaterThan(24 * 3600_000);
+  });
+
+  test('worker processes: one by default, a number, or auto for one per core', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    const pg = { DATABASE_URL: 'postgres://telerad@127.0.0.1/telerad' };
+    expect(loadConfig({ ...pg, TELERAD_WORKERS: '4' }).workers).toBe(4);
+    expect(loadConfig({ ...pg, TELERAD_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    for (const bad of ['0', 'many', '1.5', '-2']) {
+      expect(() => loadConfig({ ...pg, TELERAD_WORKERS: bad })).toThrow(/TELERAD_WORKERS: a whole number/);
+    }
+  });
+
+  test('more than one worker on the embedded PGlite is refused, naming both settings', () => {
+    expect(() => loadConfig({ TELERAD_WORKERS: '2' })).toThrow(ConfigError);
+    expect(() => loadConfig({ TELERAD_WORKERS: '2' })).toThrow(
+      /TELERAD_WORKERS is 2, and more than one worker process needs PostgreSQL \(set DATABASE_URL\): the embedded PGlite/,
+    );
+    expect(loadConfig({ TELERAD_WORKERS: '1' }).databaseUrl).toBeNull();
   });
 
   test('DICOMweb CORS origins: none by default, a list, or any', () => {

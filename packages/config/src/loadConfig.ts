@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -20,6 +21,13 @@ const envSchema = z.object({
     .default('telerad'),
   TELERAD_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   TELERAD_MAX_INSTANCE_MB: z.coerce.number().positive().default(512),
+  /** Worker processes of the all-in-one (node:cluster), or `auto` for one per core. */
+  TELERAD_WORKERS: z
+    .string()
+    .trim()
+    .regex(/^(auto|[1-9]\d?)$/, 'a whole number of worker processes from 1 to 99, or auto (one per core)')
+    .default('1')
+    .transform((v) => (v === 'auto' ? availableParallelism() : Number(v))),
   /** Delays between webhook attempts, in ms; the default spans more than a day. */
   TELERAD_DELIVERY_RETRY_MS: z
     .string()
@@ -76,6 +84,8 @@ export interface Config {
   queuePrefix: string;
   sessionTtlMs: number;
   maxInstanceBytes: number;
+  /** Worker processes the all-in-one runs (TELERAD_WORKERS, `auto` resolved to the core count). */
+  workers: number;
   deliveryRetryDelaysMs: number[];
   /** Origins whose browser pages may call /dicomweb (CORS); empty = same origin only, `*` = any. */
   dicomwebCorsOrigins: string[];
@@ -105,6 +115,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(`invalid configuration — ${problems.join('; ')}`);
   }
   const e = parsed.data;
+  const workers = e.TELERAD_WORKERS;
+  if (workers > 1 && e.DATABASE_URL === undefined) {
+    throw new ConfigError(
+      `invalid configuration — TELERAD_WORKERS is ${workers}, and more than one worker process needs ` +
+        'PostgreSQL (set DATABASE_URL): the embedded PGlite is a single in-process database; ' +
+        'set TELERAD_WORKERS=1 to keep PGlite',
+    );
+  }
   return {
     httpPort: e.TELERAD_HTTP_PORT,
     dicomPort: e.TELERAD_DICOM_PORT,
@@ -115,6 +133,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     queuePrefix: e.TELERAD_QUEUE_PREFIX,
     sessionTtlMs: e.TELERAD_SESSION_TTL_HOURS * 3_600_000,
     maxInstanceBytes: Math.round(e.TELERAD_MAX_INSTANCE_MB * 1024 * 1024),
+    workers,
     deliveryRetryDelaysMs: e.TELERAD_DELIVERY_RETRY_MS.split(',').map(Number),
     dicomwebCorsOrigins: e.TELERAD_DICOMWEB_CORS_ORIGINS,
     databaseUrl: e.DATABASE_URL ?? null,

@@ -34,6 +34,40 @@ export interface Runtime {
 export interface RuntimeOptions {
   logger?: Logger;
   metrics?: Metrics;
+  /**
+   * The database is already migrated and the region loaded (prepareDatabase ran, e.g. in the
+   * all-in-one's primary process before it forked its workers): skip both.
+   */
+  databasePrepared?: boolean;
+}
+
+/**
+ * Migrates the database and loads the region into an empty one; what must happen once before any
+ * process of a deployment serves. Returns the open database (closing it is the caller's).
+ */
+export async function prepareDatabase(config: Config, logger: Logger, region = loadRegion(config.regionFile)) {
+  const db = await createDb({
+    databaseUrl: config.databaseUrl,
+    schema: config.databaseSchema,
+    dataDir: config.dataDir,
+  });
+  try {
+    const migrations = await migrate(db.db);
+    if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
+    if (await seedRegion(db.db, region))
+      logger.info({ region: region.region.code }, 'region loaded into empty database');
+    return db;
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+/** The object store the configuration names: S3, or the local folder under the data dir. */
+export function openBlobStore(config: Config): Promise<BlobStore> {
+  return createBlobStore(
+    config.s3 === null ? { kind: 'fs', root: path.join(config.dataDir, 'objects') } : { kind: 's3', ...config.s3 },
+  );
 }
 
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
@@ -51,20 +85,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     }
   };
   try {
-    const db = await createDb({
-      databaseUrl: config.databaseUrl,
-      schema: config.databaseSchema,
-      dataDir: config.dataDir,
-    });
+    const db =
+      options.databasePrepared === true
+        ? await createDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir })
+        : await prepareDatabase(config, logger, region);
     closers.push(() => db.close());
-    const migrations = await migrate(db.db);
-    if (migrations.length > 0) logger.info({ migrations }, 'database migrated');
-    if (await seedRegion(db.db, region))
-      logger.info({ region: region.region.code }, 'region loaded into empty database');
 
-    const store = await createBlobStore(
-      config.s3 === null ? { kind: 'fs', root: path.join(config.dataDir, 'objects') } : { kind: 's3', ...config.s3 },
-    );
+    const store = await openBlobStore(config);
 
     let redisUrl = config.redisUrl;
     if (redisUrl === null) {

@@ -1,34 +1,58 @@
-import { loadConfig } from '@telerad/config';
+import cluster from 'node:cluster';
+import { type Config, ConfigError, loadConfig, type Region } from '@telerad/config';
+import { runPrimary, runWorker } from './cluster.js';
 import { startAllInOne } from './startAllInOne.js';
 
-/** `./scripts/start.sh` runs this: the whole pipeline in one process on the embedded defaults. */
-const config = loadConfig();
-const app = await startAllInOne(config);
-const { runtime } = app;
-const storage = config.s3 === null ? `folder ${config.dataDir}/objects` : `S3 ${config.s3.endPoint}`;
-const database = config.databaseUrl === null ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL';
-const users = runtime.region.users.map((u) => `${u.username} (${u.role})`).join(', ');
-process.stdout.write(
-  [
-    '',
-    `telerad is running — 远程阅片平台已启动`,
-    `  open        http://localhost:${app.port}/`,
-    `  DICOMweb    http://localhost:${app.port}/dicomweb  (STOW-RS: POST /dicomweb/studies?priority=emergency)`,
-    `  C-STORE     port ${app.dicomPort}, AE ${runtime.region.aeTitle} (${runtime.region.aeTitle}_STAT for emergencies)`,
-    `  region      ${runtime.region.region.name.zh} / ${runtime.region.region.name.en}`,
-    `  database    ${database}; objects in ${storage}; data dir ${config.dataDir}`,
-    `  logins      ${users}${config.regionFile.endsWith('region.demo.yaml') ? ' — password "demo"' : ''}`,
-    '  stop        Ctrl-C',
-    '',
-  ].join('\n'),
-);
-let stopping = false;
-const stop = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  runtime.logger.info({ signal }, 'stopping');
-  await app.stop();
-  process.exit(0);
-};
-process.once('SIGINT', () => void stop('SIGINT'));
-process.once('SIGTERM', () => void stop('SIGTERM'));
+/**
+ * `./scripts/start.sh` runs this: the whole pipeline on the embedded defaults, in one process, or
+ * with TELERAD_WORKERS > 1 in that many worker processes under a primary (node:cluster).
+ */
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`telerad cannot start: ${error.message}\n`);
+  process.exit(2);
+}
+
+function banner(region: Region, port: number, dicomPort: number): void {
+  const storage = config.s3 === null ? `folder ${config.dataDir}/objects` : `S3 ${config.s3.endPoint}`;
+  const database = config.databaseUrl === null ? `PGlite in ${config.dataDir}/pglite` : 'PostgreSQL';
+  const users = region.users.map((u) => `${u.username} (${u.role})`).join(', ');
+  process.stdout.write(
+    [
+      '',
+      `telerad is running — 远程阅片平台已启动`,
+      `  open        http://localhost:${port}/`,
+      `  DICOMweb    http://localhost:${port}/dicomweb  (STOW-RS: POST /dicomweb/studies?priority=emergency)`,
+      `  C-STORE     port ${dicomPort}, AE ${region.aeTitle} (${region.aeTitle}_STAT for emergencies)`,
+      `  region      ${region.region.name.zh} / ${region.region.name.en}`,
+      `  database    ${database}; objects in ${storage}; data dir ${config.dataDir}`,
+      `  processes   ${config.workers === 1 ? 'one' : `${config.workers} workers (TELERAD_WORKERS) and a primary`}`,
+      `  logins      ${users}${config.regionFile.endsWith('region.demo.yaml') ? ' — password "demo"' : ''}`,
+      '  stop        Ctrl-C',
+      '',
+    ].join('\n'),
+  );
+}
+
+if (config.workers > 1 && cluster.isPrimary) {
+  await runPrimary(config, ({ region, port, dicomPort }) => banner(region, port, dicomPort));
+} else if (config.workers > 1) {
+  await runWorker(config);
+} else {
+  const app = await startAllInOne(config);
+  const { runtime } = app;
+  banner(runtime.region, app.port, app.dicomPort);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, 'stopping');
+    await app.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}

@@ -21,11 +21,20 @@ export interface AllInOne {
   stop(): Promise<void>;
 }
 
-/** Every telerad service in one process, sharing one runtime. */
-export async function startAllInOne(
-  config: Config,
-  options: RuntimeOptions & { host?: string } = {},
-): Promise<AllInOne> {
+export interface AllInOneOptions extends RuntimeOptions {
+  host?: string;
+  /**
+   * Run the hourly sweep of orphaned files here (default true). The primary of a cluster of workers
+   * runs it once for all of them, so its workers pass false.
+   */
+  orphanSweep?: boolean;
+}
+
+/**
+ * Every telerad service in one process, sharing one runtime. With `config.workers` processes of it
+ * (TELERAD_WORKERS), each sizes its imaging pools to its share of the cores.
+ */
+export async function startAllInOne(config: Config, options: AllInOneOptions = {}): Promise<AllInOne> {
   const runtime = await openRuntime(config, options);
   const stops: Array<() => Promise<void>> = [];
   try {
@@ -35,9 +44,10 @@ export async function startAllInOne(
     stops.push(() => delivery.stop());
     // Two imaging pools: previews after intake run in niced threads on half the cores, so a burst of
     // uploads is acknowledged first; a radiologist's rendered/thumbnail requests have their own.
-    const imaging = createImagingPool();
+    const cores = Math.max(1, Math.floor(availableParallelism() / config.workers));
+    const imaging = createImagingPool({ threads: Math.min(4, cores) });
     stops.push(() => imaging.close());
-    const backgroundThreads = Math.max(1, Math.floor(availableParallelism() / 2));
+    const backgroundThreads = Math.max(1, Math.floor(cores / 2));
     const background = createImagingPool({ threads: backgroundThreads, niceness: 10 });
     stops.push(() => background.close());
     // One job more than threads: while one job reads or stores files, the threads stay busy.
@@ -51,8 +61,10 @@ export async function startAllInOne(
     const web = await startWeb(runtime, { imaging, ...(options.host !== undefined ? { host: options.host } : {}) });
     stops.push(() => web.stop());
     // Hourly: remove stored files whose index row never committed.
-    const stopSweep = scheduleOrphanSweep(runtime);
-    stops.push(async () => stopSweep());
+    if (options.orphanSweep ?? true) {
+      const stopSweep = scheduleOrphanSweep(runtime);
+      stops.push(async () => stopSweep());
+    }
     return {
       runtime,
       url: web.url,

@@ -1,0 +1,250 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import path from 'node:path';
+import { createDb } from '@telerad/db';
+import { createDxInstance, newUid } from '@telerad/dicom';
+import { multipartRelated, type TempDir, tempDir, testConfig } from '@telerad/testkit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const mainJs = path.resolve(import.meta.dirname, '../dist/main.js');
+const storescuMissing = spawnSync('storescu', ['--version']).status !== 0;
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startMain(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [mainJs], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** One request on a connection of its own, so node:cluster hands each to the next worker. */
+function post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** `telerad_instances_received_total` by worker and channel, from one /metrics answer. */
+function receivedByWorker(metrics: string): Map<string, Record<string, number>> {
+  const byWorker = new Map<string, Record<string, number>>();
+  for (const m of metrics.matchAll(/^telerad_instances_received_total\{([^}]*)\} (\d+)$/gm)) {
+    const labels = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((l) => [l[1], l[2]]));
+    const counts = byWorker.get(labels.worker ?? '') ?? {};
+    counts[labels.channel ?? ''] = Number(m[2]);
+    byWorker.set(labels.worker ?? '', counts);
+  }
+  return byWorker;
+}
+
+describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis', () => {
+  let stack: Started;
+  let base: string;
+  let dicomPort: number;
+  let files: TempDir;
+  let cleanup: () => Promise<void>;
+  let config: Awaited<ReturnType<typeof testConfig>>['config'];
+
+  beforeAll(async () => {
+    const t = await testConfig({ database: 'postgres' });
+    config = t.config;
+    cleanup = t.cleanup;
+    files = await tempDir('telerad-workers');
+    stack = startMain({
+      TELERAD_WORKERS: '2',
+      TELERAD_DATA_DIR: config.dataDir,
+      TELERAD_REGION: config.regionFile,
+      TELERAD_HTTP_PORT: '0',
+      TELERAD_DICOM_PORT: '0',
+      TELERAD_LOG_LEVEL: 'warn',
+      TELERAD_QUEUE_PREFIX: config.queuePrefix,
+      DATABASE_URL: config.databaseUrl ?? '',
+      DATABASE_SCHEMA: config.databaseSchema ?? '',
+      REDIS_URL: config.redisUrl ?? '',
+    });
+    for (let i = 0; i < 600 && !/Ctrl-C/.test(stack.output()); i++) {
+      if (stack.child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const banner = stack.output();
+    const httpPort = /open\s+http:\/\/localhost:(\d+)\//.exec(banner)?.[1];
+    const cstorePort = /C-STORE\s+port (\d+)/.exec(banner)?.[1];
+    if (httpPort === undefined || cstorePort === undefined) throw new Error(`telerad did not start:\n${banner}`);
+    expect(banner).toMatch(/2 workers \(TELERAD_WORKERS\) and a primary/);
+    base = `http://127.0.0.1:${httpPort}`;
+    dicomPort = Number(cstorePort);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (stack !== undefined && stack.child.exitCode === null) {
+      stack.child.kill('SIGTERM');
+      const { code } = await stack.exited;
+      // SIGTERM stops both workers gracefully, then the primary, which exits cleanly.
+      expect(code).toBe(0);
+    }
+    await files?.remove();
+    await cleanup?.();
+  }, 60_000);
+
+  const api = async (url: string, init: RequestInit & { token?: string } = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.token !== undefined) headers.set('authorization', `Bearer ${init.token}`);
+    if (typeof init.body === 'string') headers.set('content-type', 'application/json');
+    const response = await fetch(`${base}${url}`, { ...init, headers });
+    const text = await response.text();
+    return { status: response.status, json: text === '' ? null : JSON.parse(text) };
+  };
+
+  const sentSops: string[] = [];
+  const sentStudies: string[] = [];
+
+  test('STOW-RS and C-STORE requests are spread over both workers; every instance is indexed once', async () => {
+    // Six STOW-RS requests of two instances each, each on its own connection.
+    for (let i = 0; i < 6; i++) {
+      const study = newUid();
+      const sops = [newUid(), newUid()];
+      const { body, contentType } = multipartRelated(
+        sops.map((sop) =>
+          createDxInstance({
+            studyInstanceUid: study,
+            sopInstanceUid: sop,
+            patientId: `W-${i}`,
+            rows: 64,
+            columns: 64,
+          }),
+        ),
+      );
+      const r = await post(
+        `${base}/dicomweb/studies`,
+        { authorization: 'Bearer demo-token-clinic-a', 'content-type': contentType },
+        body,
+      );
+      expect(r.status, r.text).toBe(200);
+      sentStudies.push(study);
+      sentSops.push(...sops);
+    }
+    // Four storescu associations of one instance each (dcmtk; scripts/test.sh installs it).
+    if (!storescuMissing) {
+      for (let i = 0; i < 4; i++) {
+        const study = newUid();
+        const sop = newUid();
+        const file = path.join(files.path, `${i}.dcm`);
+        await writeFile(
+          file,
+          createDxInstance({
+            studyInstanceUid: study,
+            sopInstanceUid: sop,
+            patientId: `C-${i}`,
+            rows: 64,
+            columns: 64,
+          }),
+        );
+        const sent = spawnSync(
+          'storescu',
+          ['-aet', 'CLINIC_A', '-aec', 'TELERAD', '127.0.0.1', String(dicomPort), file],
+          {
+            encoding: 'utf8',
+          },
+        );
+        expect(sent.status, sent.stderr).toBe(0);
+        sentStudies.push(study);
+        sentSops.push(sop);
+      }
+    }
+
+    // /metrics on either worker answers for both, each series labelled with its worker.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const byWorker = receivedByWorker(metrics);
+    expect([...byWorker.keys()].sort()).toEqual(['1', '2']);
+    for (const [, counts] of byWorker) {
+      expect(counts['stow-rs'] ?? 0).toBeGreaterThan(0);
+      if (!storescuMissing) expect(counts['c-store'] ?? 0).toBeGreaterThan(0);
+    }
+    const total = (channel: string) => [...byWorker.values()].reduce((sum, c) => sum + (c[channel] ?? 0), 0);
+    expect(total('stow-rs')).toBe(12);
+    if (!storescuMissing) expect(total('c-store')).toBe(4);
+
+    const db = await createDb({
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseSchema,
+      dataDir: config.dataDir,
+    });
+    try {
+      const rows = await db.db
+        .selectFrom('instance')
+        .select('sop_instance_uid')
+        .where('sop_instance_uid', 'in', sentSops)
+        .execute();
+      expect(rows.map((r) => r.sop_instance_uid).sort()).toEqual([...sentSops].sort());
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('a study sent to the workers reaches a radiologist’s worklist', async () => {
+    const list = await api('/api/studies', { token: 'demo-token-clinic-a' });
+    const study = list.json.items.find((s: { studyInstanceUid: string }) => s.studyInstanceUid === sentStudies[0]);
+    expect(study).toMatchObject({ status: 'receiving', instanceCount: 2 });
+    expect(
+      (await api(`/api/studies/${study.id}/submit`, { method: 'POST', token: 'demo-token-clinic-a' })).status,
+    ).toBe(200);
+    const login = await api('/api/auth/login', {
+      method: 'POST',
+      body: JSON.stringify({ username: 'rad1', password: 'demo' }),
+    });
+    const token = login.json.token as string;
+    let item: { assignedTo?: string | null; status?: string } | undefined;
+    for (let i = 0; i < 100 && item?.assignedTo == null; i++) {
+      const worklist = await api('/api/worklist', { token });
+      item = worklist.json.items.find((s: { id: string }) => s.id === study.id);
+      if (item?.assignedTo == null) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(item).toMatchObject({ status: 'assigned', assignedTo: 'rad1' });
+  });
+});
+
+describe('TELERAD_WORKERS on the embedded PGlite', () => {
+  test('more than one worker without DATABASE_URL is refused at start, naming the settings', async () => {
+    const dir = await tempDir('telerad-workers-pglite');
+    try {
+      const started = startMain({
+        TELERAD_WORKERS: '2',
+        TELERAD_DATA_DIR: path.join(dir.path, 'data'),
+        TELERAD_HTTP_PORT: '0',
+        TELERAD_DICOM_PORT: '0',
+        DATABASE_URL: '',
+        REDIS_URL: '',
+      });
+      const { code } = await started.exited;
+      expect(code).toBe(2);
+      expect(started.output()).toMatch(
+        /telerad cannot start: invalid configuration — TELERAD_WORKERS is 2, and more than one worker process needs PostgreSQL \(set DATABASE_URL\): the embedded PGlite is a single in-process database/,
+      );
+      expect(started.output()).not.toMatch(/telerad is running/);
+    } finally {
+      await dir.remove();
+    }
+  }, 30_000);
+});
