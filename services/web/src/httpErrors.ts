@@ -12,6 +12,7 @@ import {
 } from '@telerad/core';
 import type { Logger } from '@telerad/telemetry';
 import type { ErrorRequestHandler } from 'express';
+import { OriginalMissingError } from './dicomweb/originalMissing.js';
 import { asUnrenderable, statusOfImagingError, UnrenderableError } from './dicomweb/renderErrors.js';
 
 export interface HttpError {
@@ -29,6 +30,7 @@ export function toHttpError(error: unknown): HttpError {
   if (unrenderable instanceof UnrenderableError) {
     return make(statusOfImagingError(unrenderable.code), unrenderable.code, unrenderable.message);
   }
+  if (error instanceof OriginalMissingError) return make(410, 'original-missing', error.message);
   if (error instanceof PayloadTooLargeError) return make(413, 'too-large', error.message);
   if (error instanceof UnsupportedMediaTypeError) return make(415, 'unsupported-media-type', error.message);
   if (error instanceof ValidationError) return make(400, 'invalid', error.message);
@@ -57,6 +59,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const http = toHttpError(error);
     if (http.status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
+    if (error instanceof OriginalMissingError) {
+      // Ids only: the path names the study, series and instance UIDs, never the patient.
+      const { sopInstanceUid, blobKey } = error;
+      logger.error({ sopInstanceUid, blobKey, method: req.method, path: req.path }, 'original missing from storage');
+    }
     if (res.headersSent) {
       res.destroy();
       return;

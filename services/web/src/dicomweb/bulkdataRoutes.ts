@@ -49,7 +49,7 @@ export function bulkdataRoutes(deps: FrameDeps): Router {
     }
     const { etag, boundary } = entityTag('bulkdata', row.sha256, path.join('/'));
     if (notModified(req, res, etag)) return;
-    const { dataSet } = await readInstanceHeader(deps.store, row.blob_key, row.size);
+    const { dataSet } = await readInstanceHeader(deps.store, row.blob_key, row.size, row.sop_instance_uid);
     const value = valueAt(dataSet, path);
     if (value === null) throw new NotFoundError(`the instance has no value at ${path.join('/')}`);
     const body = multipartBuffer(boundary, [{ contentType: 'application/octet-stream', body: value }]);

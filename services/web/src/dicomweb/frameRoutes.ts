@@ -8,6 +8,7 @@ import { principalOf } from '../auth/authenticate.js';
 import { parseAccept } from './acceptHeader.js';
 import { type FramePlan, planFrames } from './framePlan.js';
 import { entityTag, multipartBuffer, notModified } from './multipartBody.js';
+import { readOriginal } from './originalMissing.js';
 import { type InstanceRow, selectInstances } from './selectInstances.js';
 
 /** Decodes one frame (1-based) of a whole instance to native little-endian pixels (@telerad/imaging's pool). */
@@ -73,7 +74,7 @@ export async function sendFrames(
   const plan = planFrames(parseAccept(req.get('accept')), row.transfer_syntax_uid, deps.frameDecoder !== undefined);
   const { etag, boundary } = entityTag('frames', plan.kind, row.sha256, numbers.join(','));
   if (notModified(req, res, etag)) return;
-  const bytes = await deps.store.getBuffer(row.blob_key);
+  const bytes = await readOriginal(deps.store, row.blob_key, row.sop_instance_uid);
   const frames = await frameBytes(deps, plan, bytes, numbers);
   const body = multipartBuffer(
     boundary,

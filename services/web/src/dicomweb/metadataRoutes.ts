@@ -38,7 +38,7 @@ export function metadataRoutes(deps: { db: DbHandle; store: BlobStore }): Router
     if (notModified(req, res, etag)) return;
     const one = async (row: InstanceRow): Promise<DicomJsonObject> => {
       const url = `${base}/studies/${row.study_instance_uid}/series/${row.series_instance_uid}/instances/${row.sop_instance_uid}`;
-      const read = await readInstanceHeader(deps.store, row.blob_key, row.size);
+      const read = await readInstanceHeader(deps.store, row.blob_key, row.size, row.sop_instance_uid);
       const json = toDicomJson(read, {
         bulkDataUri: (path) => `${url}/bulkdata/${path.join('/')}`,
         ...(defaultCharset === undefined ? {} : { defaultCharset }),

@@ -1,5 +1,6 @@
 import { PrefixTooShortError, type ReadDataSet, readDataSet } from '@telerad/dicom';
 import type { BlobStore } from '@telerad/storage';
+import { streamOriginal } from './originalMissing.js';
 
 const firstTry = 64 * 1024;
 
@@ -8,8 +9,13 @@ const firstTry = 64 * 1024;
  * object is streamed until the prefix holds everything up to the Pixel Data element (64 KiB, then
  * doubling), then the stream is dropped. A deflated dataset needs the whole object.
  */
-export async function readInstanceHeader(store: BlobStore, key: string, size: number): Promise<ReadDataSet> {
-  const stream = await store.get(key);
+export async function readInstanceHeader(
+  store: BlobStore,
+  key: string,
+  size: number,
+  sopInstanceUid: string,
+): Promise<ReadDataSet> {
+  const stream = await streamOriginal(store, key, sopInstanceUid);
   const chunks: Buffer[] = [];
   let length = 0;
   let nextTry = Math.min(size, firstTry);

@@ -1,16 +1,18 @@
-import { outputSize, type RenderOptions } from '@telerad/imaging';
+import { type ImagingPool, outputSize, type RenderOptions } from '@telerad/imaging';
 import { previewKeysOf } from '@telerad/ingest';
 import { PREVIEW_SPEC, type Renderer } from '@telerad/previews';
 import { BlobNotFoundError, type BlobStore } from '@telerad/storage';
 import { LRUCache } from 'lru-cache';
 import sharp from 'sharp';
 import { defaultWindowOf } from './defaultWindow.js';
+import { readOriginal } from './originalMissing.js';
 import { UnrenderableError } from './renderErrors.js';
 import { CONTENT_TYPES, type RenderRequest } from './renderParams.js';
 import type { RenderTarget } from './renderTargets.js';
+import { RewindowCache } from './rewindowCache.js';
 
 /** Where an answer came from, in the `Telerad-Render-Source` header (benchmarks and tests read it). */
-export type RenderSource = 'stored' | 'derived' | 'rendered' | 'cached';
+export type RenderSource = 'stored' | 'derived' | 'rendered' | 'rewindowed' | 'cached';
 
 export interface RenderAnswer {
   data: Buffer;
@@ -25,6 +27,8 @@ export interface RenderServiceOptions {
   cacheBytes?: number;
   /** Bytes of original instances kept in memory for re-windowing (default 96 MB). */
   originalsBytes?: number;
+  /** Bytes of decoded frames kept at reduced sizes for re-windowing (default 256 MB; 0 turns it off). */
+  rewindowBytes?: number;
 }
 
 type Cached = Omit<RenderAnswer, 'source'>;
@@ -40,6 +44,7 @@ export class RenderService {
   private readonly answers: LRUCache<string, Cached>;
   private readonly originals: LRUCache<string, Buffer>;
   private readonly inFlight = new Map<string, Promise<Cached & { source: RenderSource }>>();
+  private readonly rewindow: RewindowCache | undefined;
   private readonly windows = new LRUCache<string, { value: { center: number; width: number } | null }>({ max: 10_000 });
 
   constructor(
@@ -49,6 +54,8 @@ export class RenderService {
   ) {
     this.answers = new LRUCache({ maxSize: options.cacheBytes ?? 64 << 20, sizeCalculation: (v) => v.data.length });
     this.originals = new LRUCache({ maxSize: options.originalsBytes ?? 96 << 20, sizeCalculation: (v) => v.length });
+    const rewindowBytes = options.rewindowBytes ?? 256 << 20;
+    this.rewindow = rewindowBytes > 0 ? new RewindowCache(rewindowBytes) : undefined;
   }
 
   async render(target: RenderTarget, request: RenderRequest): Promise<RenderAnswer> {
@@ -79,17 +86,40 @@ export class RenderService {
   }
 
   private async make(target: RenderTarget, request: RenderRequest): Promise<RenderAnswer> {
-    const fromStored = await this.fromStoredPreview(target, request);
-    if (fromStored !== null) return fromStored;
-    const bytes = await this.original(target.blobKey);
     const options: RenderOptions = { format: request.format };
     if (request.frame !== undefined) options.frame = request.frame;
     if (request.window !== undefined) options.window = request.window;
     if (request.quality !== undefined) options.quality = request.quality;
     if (request.viewport !== undefined) options.viewport = request.viewport;
     else if (request.kind === 'thumbnail') options.maxSize = PREVIEW_SPEC.thumbnail.maxSize;
-    const image = await this.imaging().render(bytes, options);
+    const key = this.rewindowKey(target, options);
+    const fromStored = await this.fromStoredPreview(target, request);
+    if (fromStored !== null) {
+      // A viewer's first paint: its next request for this size is likely a new window.
+      if (key !== null) this.rewindow?.askedBefore(key);
+      return fromStored;
+    }
+    const imaging = this.imaging();
+    if (key !== null && this.rewindow !== undefined && isPool(imaging)) {
+      const kept = await this.rewindow.get(key);
+      if (kept !== undefined) return { ...(await imaging.renderWindowable(kept, options)), source: 'rewindowed' };
+      if (this.rewindow.askedBefore(key)) {
+        const bytes = await this.original(target);
+        const { rendered } = await this.rewindow.keep(key, () => imaging.prepareWindowable(bytes, options));
+        return { ...rendered, source: 'rendered' };
+      }
+    }
+    const bytes = await this.original(target);
+    const image = await imaging.render(bytes, options);
     return { ...image, source: 'rendered' };
+  }
+
+  /** The re-window cache's key when the request is for a reduced size of a known image, else null. */
+  private rewindowKey(target: RenderTarget, options: RenderOptions): string | null {
+    if (target.columns === null || target.rows === null) return null;
+    const size = outputSize(target.columns, target.rows, options);
+    if (size.width >= target.columns && size.height >= target.rows) return null;
+    return RewindowCache.key(target.instanceId, options.frame ?? 1, size);
   }
 
   /**
@@ -150,18 +180,25 @@ export class RenderService {
   async defaultWindow(target: RenderTarget): Promise<{ center: number; width: number } | null> {
     const known = this.windows.get(target.instanceId);
     if (known !== undefined) return known.value;
-    const value = defaultWindowOf(await this.original(target.blobKey));
+    const value = defaultWindowOf(await this.original(target));
     this.windows.set(target.instanceId, { value });
     return value;
   }
 
-  private async original(blobKey: string): Promise<Buffer> {
+  private async original(target: RenderTarget): Promise<Buffer> {
+    const { blobKey } = target;
     const cached = this.originals.get(blobKey);
     if (cached !== undefined) return cached;
-    const bytes = await this.store.getBuffer(blobKey);
+    const bytes = await readOriginal(this.store, blobKey, target.sopInstanceUid);
     this.originals.set(blobKey, bytes);
     return bytes;
   }
+}
+
+function isPool(
+  renderer: Renderer,
+): renderer is Renderer & Pick<ImagingPool, 'prepareWindowable' | 'renderWindowable'> {
+  return 'prepareWindowable' in renderer && 'renderWindowable' in renderer;
 }
 
 function cacheKey(target: RenderTarget, r: RenderRequest): string {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { NotAcceptableError } from '@telerad/core';
 import type { DbHandle } from '@telerad/db';
 import {
@@ -13,6 +14,7 @@ import { principalOf } from '../auth/authenticate.js';
 import { type AcceptedMedia, describeAccept, multipartInnerType, parseAccept } from './acceptHeader.js';
 import type { FrameDecoder } from './frameRoutes.js';
 import { closing, entityTag, notModified, partHead, partTail, writeChunk } from './multipartBody.js';
+import { readOriginal, streamOriginal } from './originalMissing.js';
 import { type InstanceRow, selectInstances, type WadoTarget } from './selectInstances.js';
 
 /** How the instances go out: as stored, or rewritten as Explicit VR Little Endian. */
@@ -37,15 +39,21 @@ export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore; frameDeco
     if (instance !== undefined) target.instance = instance;
     const { instances } = await selectInstances(deps.db, principalOf(res), target);
     const plan = planRetrieve(parseAccept(req.get('accept')), instances, deps.frameDecoder !== undefined);
+    const rewritten = (row: InstanceRow) => plan.transcode && row.transfer_syntax_uid !== explicitVrLittleEndian;
+    const partBody = (row: InstanceRow): Promise<Uint8Array | Readable> =>
+      rewritten(row) ? explicitLittleEndian(deps, row) : streamOriginal(deps.store, row.blob_key, row.sop_instance_uid);
     const { etag, boundary } = entityTag(
       'retrieve',
       plan.transcode ? explicitVrLittleEndian : '*',
       ...instances.map((i) => i.sha256),
     );
     if (notModified(req, res, etag)) return;
-    const rewritten = (row: InstanceRow) => plan.transcode && row.transfer_syntax_uid !== explicitVrLittleEndian;
     const partType = (row: InstanceRow) =>
       `application/dicom; transfer-syntax=${rewritten(row) ? explicitVrLittleEndian : row.transfer_syntax_uid}`;
+    // The first part is opened before any header is set, so a missing original answers 410, not a cut
+    // body; one missing further on can only end the body early.
+    const first = req.method === 'HEAD' ? undefined : instances[0];
+    let opened: Uint8Array | Readable | undefined = first && (await partBody(first));
     res.status(200).set('Content-Type', `multipart/related; type="application/dicom"; boundary=${boundary}`);
     if (!instances.some(rewritten)) {
       const length = instances.reduce(
@@ -59,15 +67,17 @@ export function retrieveRoutes(deps: { db: DbHandle; store: BlobStore; frameDeco
       return;
     }
     for (const row of instances) {
-      if (!(await writeChunk(res, partHead(boundary, partType(row))))) return;
-      if (rewritten(row)) {
-        if (!(await writeChunk(res, await explicitLittleEndian(deps, row)))) return;
+      const body = opened ?? (await partBody(row));
+      opened = undefined;
+      if (body instanceof Uint8Array) {
+        if (!(await writeChunk(res, partHead(boundary, partType(row))))) return;
+        if (!(await writeChunk(res, body))) return;
       } else {
-        const stream = await deps.store.get(row.blob_key);
         try {
-          for await (const chunk of stream) if (!(await writeChunk(res, chunk as Buffer))) return;
+          if (!(await writeChunk(res, partHead(boundary, partType(row))))) return;
+          for await (const chunk of body) if (!(await writeChunk(res, chunk as Buffer))) return;
         } finally {
-          stream.destroy();
+          body.destroy();
         }
       }
       if (!(await writeChunk(res, partTail))) return;
@@ -124,7 +134,7 @@ async function explicitLittleEndian(
   deps: { store: BlobStore; frameDecoder?: FrameDecoder },
   row: InstanceRow,
 ): Promise<Uint8Array> {
-  const bytes = await deps.store.getBuffer(row.blob_key);
+  const bytes = await readOriginal(deps.store, row.blob_key, row.sop_instance_uid);
   if (pixelEncodingOf(row.transfer_syntax_uid) === 'native' || deps.frameDecoder === undefined) {
     return transcodeToExplicitLittleEndian(bytes);
   }

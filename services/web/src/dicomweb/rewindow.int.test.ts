@@ -1,0 +1,178 @@
+import { createDxInstance, newUid } from '@telerad/dicom';
+import { createImagingPool, type ImagingPool, renderInstance } from '@telerad/imaging';
+import { openRuntime, type Runtime } from '@telerad/runtime';
+import { multipartRelated, testConfig } from '@telerad/testkit';
+import sharp from 'sharp';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { createApp } from '../createApp.js';
+
+const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
+
+/** PSNR of two encoded grayscale images of one size, in dB. */
+async function psnr(a: Buffer, b: Buffer): Promise<number> {
+  const gray = (image: Buffer) => sharp(image).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const [x, y] = await Promise.all([gray(a), gray(b)]);
+  expect([x.info.width, x.info.height]).toEqual([y.info.width, y.info.height]);
+  let sum = 0;
+  for (let i = 0; i < x.data.length; i++) sum += ((x.data[i] as number) - (y.data[i] as number)) ** 2;
+  const mse = sum / x.data.length;
+  return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
+}
+
+/**
+ * A radiologist dragging the window over a reduced-size rendering, against real PostgreSQL, Redis,
+ * storage and imaging workers: from the second request the decoded frame is kept, and further windows
+ * are answered from it (Telerad-Render-Source: rewindowed), without the original. An original lost
+ * from storage answers 410 naming the instance, not 500, and is logged for the administrators.
+ */
+describe('re-windowing and missing originals', () => {
+  let runtime: Runtime;
+  let cleanup: () => Promise<void>;
+  let imaging: ImagingPool;
+  let app: ReturnType<typeof createApp>;
+  const studyUid = newUid();
+  const seriesUid = newUid();
+  const dxUid = newUid();
+  const lostUid = newUid();
+  const dx = `/dicomweb/studies/${studyUid}/series/${seriesUid}/instances/${dxUid}`;
+  const lost = `/dicomweb/studies/${studyUid}/series/${seriesUid}/instances/${lostUid}`;
+  const radiograph = createDxInstance({
+    studyInstanceUid: studyUid,
+    seriesInstanceUid: seriesUid,
+    sopInstanceUid: dxUid,
+    rows: 1500,
+    columns: 1250,
+  });
+  const get = (path: string, accept = 'image/png') =>
+    request(app)
+      .get(path)
+      .set('authorization', 'Bearer demo-token-clinic-a')
+      .set('accept', accept)
+      .buffer(true)
+      .parse(binary);
+
+  beforeAll(async () => {
+    const t = await testConfig({ database: 'postgres' });
+    cleanup = t.cleanup;
+    runtime = await openRuntime(t.config);
+    imaging = createImagingPool({ threads: 2 });
+    app = createApp(runtime, { imaging });
+    const other = createDxInstance({
+      studyInstanceUid: studyUid,
+      seriesInstanceUid: seriesUid,
+      sopInstanceUid: lostUid,
+      instanceNumber: 2,
+      rows: 300,
+      columns: 250,
+    });
+    const { body, contentType } = multipartRelated([radiograph, other]);
+    await request(app)
+      .post('/dicomweb/studies')
+      .set('authorization', 'Bearer demo-token-clinic-a')
+      .set('content-type', contentType)
+      .send(body)
+      .expect(200);
+  }, 90_000);
+
+  afterAll(async () => {
+    await imaging?.close();
+    await runtime?.close();
+    await cleanup?.();
+  });
+
+  const drag = (center: number, width: number, fn = 'LINEAR') =>
+    `${dx}/rendered?viewport=512,512&window=${center},${width},${fn}`;
+
+  test('dragging the window: the second request keeps the frame, the next ones re-window it', async () => {
+    const sources: string[] = [];
+    for (const [center, width] of [
+      [1600, 3200],
+      [1500, 3000],
+    ] as const) {
+      const res = await get(drag(center, width)).expect(200);
+      sources.push(res.headers['telerad-render-source'] as string);
+    }
+    expect(sources).toEqual(['rendered', 'rendered']);
+    for (const [center, width, fn] of [
+      [1400, 2800, 'LINEAR'],
+      [1200, 2400, 'LINEAR_EXACT'],
+      [1800, 2000, 'SIGMOID'],
+    ] as const) {
+      const res = await get(drag(center, width, fn)).expect(200);
+      expect(res.headers['telerad-render-source']).toBe('rewindowed');
+      expect(res.headers['content-type']).toBe('image/png');
+      const direct = await renderInstance(radiograph, {
+        format: 'png',
+        viewport: { width: 512, height: 512 },
+        window: { center, width, fn },
+      });
+      expect([direct.width, direct.height]).toEqual([427, 512]);
+      expect(await psnr(res.body as Buffer, direct.data)).toBeGreaterThanOrEqual(40);
+    }
+    // Another format on the kept frame is a re-window too.
+    const webp = await get(drag(1300, 2600), 'image/webp').expect(200);
+    expect(webp.headers['telerad-render-source']).toBe('rewindowed');
+    expect(webp.headers['content-type']).toBe('image/webp');
+  });
+
+  test('a kept frame is re-windowed without reading storage', async () => {
+    const reads = vi.spyOn(runtime.store, 'getBuffer');
+    const streams = vi.spyOn(runtime.store, 'get');
+    try {
+      const res = await get(drag(1000, 2000)).expect(200);
+      expect(res.headers['telerad-render-source']).toBe('rewindowed');
+      expect(reads).not.toHaveBeenCalled();
+      expect(streams).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+      streams.mockRestore();
+    }
+  });
+
+  test('a lost original answers 410 naming the instance on every resource, and is logged with ids only', async () => {
+    const row = await runtime.db.db
+      .selectFrom('instance')
+      .select('blob_key')
+      .where('sop_instance_uid', '=', lostUid)
+      .executeTakeFirstOrThrow();
+    await runtime.store.delete(row.blob_key);
+    const errorLog = vi.spyOn(runtime.logger, 'error');
+    try {
+      for (const [path, accept] of [
+        [`${lost}/rendered?window=1000,2000`, 'image/png'],
+        [`${lost}/rendered?viewport=128,128&window=1000,2000`, 'image/jpeg'],
+        [`${lost}/thumbnail`, 'image/jpeg'],
+        [lost, 'multipart/related; type="application/dicom"'],
+        [`${lost}/frames/1`, 'multipart/related; type="application/octet-stream"'],
+        [`${lost}/metadata`, 'application/dicom+json'],
+      ] as const) {
+        const res = await request(app)
+          .get(path)
+          .set('authorization', 'Bearer demo-token-clinic-a')
+          .set('accept', accept)
+          .buffer(true)
+          .parse(binary);
+        const type = res.headers['content-type'] as string;
+        expect({ path, status: res.status, type }).toEqual({
+          path,
+          status: 410,
+          type: expect.stringMatching(/^application\/json/),
+        });
+        const { error } = JSON.parse((res.body as Buffer).toString('utf8'));
+        expect(error.code).toBe('original-missing');
+        expect(error.message).toContain(lostUid);
+      }
+      const missing = errorLog.mock.calls.filter(([, message]) => message === 'original missing from storage');
+      expect(missing).toHaveLength(6);
+      expect(missing[0]?.[0]).toMatchObject({ sopInstanceUid: lostUid, blobKey: row.blob_key });
+      expect(JSON.stringify(missing)).not.toMatch(/Zhang|张/);
+    } finally {
+      errorLog.mockRestore();
+    }
+  });
+});
