@@ -6,6 +6,7 @@
 //   pnpm build && node scripts/bench/ingest.mjs [--instances 48] [--concurrency 1,4,16] [--repeat 1]
 //                                               [--rows 3000] [--columns 2500] [--no-orthanc]
 //                                               [--no-cstore] [--no-stow] [--database pglite|postgres]
+//                                               [--workers 1]
 //
 // Both servers run as child processes on loopback, each on its embedded defaults in a temp dir on
 // local disk: telerad is `node services/all-in-one/dist/main.js` (PGlite, local object folder, its own
@@ -35,6 +36,9 @@
 // server binaries, fsync on, synchronous_commit off — like Orthanc's SQLite in WAL mode with
 // SYNCHRONOUS=NORMAL, a commit survives a crash of the server but not a power loss), the way a
 // district hospital deploys it; the default is the embedded PGlite that start.sh runs.
+// --workers N (with --database postgres when N > 1) runs telerad with TELERAD_WORKERS=N: a primary and
+// N worker processes sharing the ports. "cores" and peak memory then count the primary and its node
+// worker processes together (not the redis-server it starts).
 // Temp dirs and children are removed even on failure or Ctrl-C. Prints tables, then one JSON line.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +47,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -77,11 +82,17 @@ const { values } = parseArgs({
     'no-cstore': { type: 'boolean', default: false },
     'no-stow': { type: 'boolean', default: false },
     database: { type: 'string', default: 'pglite' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const instances = positiveInt(values.instances, '--instances');
 if (values.database !== 'pglite' && values.database !== 'postgres') {
   console.error(`--database must be pglite or postgres, not ${values.database}`);
+  process.exit(2);
+}
+const workers = positiveInt(values.workers, '--workers');
+if (workers > 1 && values.database !== 'postgres') {
+  console.error('--workers above 1 needs --database postgres: telerad refuses several workers on PGlite');
   process.exit(2);
 }
 const levels = values.concurrency.split(',').map((v) => positiveInt(v, '--concurrency'));
@@ -181,21 +192,41 @@ function send(agent, url, { method = 'GET', headers = {}, body } = {}) {
   });
 }
 
-/** utime + stime of a process in seconds, from /proc (Linux), or null. */
-function cpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
+/** A process and its node child processes (telerad's cluster workers), from /proc (Linux). */
+function nodeProcessTree(pid) {
+  const pids = [pid];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && comm.startsWith('node')) pids.push(Number(entry));
+    } catch {}
   }
+  return pids;
 }
 
-/** Peak resident memory of a process in MB, or null. */
+/** utime + stime of a process and its node workers in seconds, from /proc (Linux), or null. */
+function cpuSeconds(pid) {
+  let total = 0;
+  for (const p of nodeProcessTree(pid)) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+    } catch {
+      if (p === pid) return null;
+    }
+  }
+  return total;
+}
+
+/** Peak resident memory of a process and its node workers in MB (the sum of each one's peak), or null. */
 function peakRssMb(pid) {
-  const kb = procStatusKb(pid, 'VmHWM');
-  return kb === null ? null : Math.round(kb / 1024);
+  const kbs = nodeProcessTree(pid).map((p) => procStatusKb(p, 'VmHWM'));
+  if (kbs[0] === null) return null;
+  return Math.round(kbs.reduce((sum, kb) => sum + (kb ?? 0), 0) / 1024);
 }
 
 const percentile = (xs, p) => {
@@ -242,6 +273,7 @@ async function startTelerad() {
     stopDatabase = () => cluster.stop();
     env.DATABASE_URL = cluster.url;
   }
+  env.TELERAD_WORKERS = String(workers);
   const started = startChild('telerad', process.execPath, [mainJs], { cwd: root, env });
   const base = `http://127.0.0.1:${port}`;
   await waitFor('telerad', `${base}/healthz`, {}, started);
@@ -625,7 +657,12 @@ try {
       loadBefore,
       loadAfter: loadNow(),
     },
-    telerad: { storage: 'fs (fsync per object)', database: values.database, peakRssMB: peakRssMb(telerad.child.pid) },
+    telerad: {
+      storage: 'fs (fsync per object)',
+      database: values.database,
+      workers,
+      peakRssMB: peakRssMb(telerad.child.pid),
+    },
     orthanc: orthanc && {
       version: orthanc.version,
       storage: 'fs (SyncStorageArea default: fsync per file)',
@@ -645,7 +682,8 @@ try {
   const setting =
     `${instances} × ${imageMB} MB DX (${columns}×${rows}, 16-bit) per pass, median of ${repeat} pass(es); ` +
     `${os.cpus().length} cores (load ${loadBefore[0]} before, ${summary.machine.loadAfter[0]} after), ` +
-    `Node ${process.version}${orthanc ? `, Orthanc ${orthanc.version}` : ''}`;
+    `Node ${process.version}${orthanc ? `, Orthanc ${orthanc.version}` : ''}; ` +
+    `telerad on ${values.database}, ${workers === 1 ? 'one process' : `${workers} worker processes`}`;
   if (stow) printTable(`STOW-RS, one instance per request, ${setting}`, stow);
   if (cstore) printTable(`C-STORE, dcmtk storescu, one association per client, ${setting}`, cstore);
   console.log(JSON.stringify(summary));

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -223,7 +224,55 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
     }
     expect(item).toMatchObject({ status: 'assigned', assignedTo: 'rad1' });
   });
+
+  test('a worker that dies is replaced by a new one, and the primary logs it', async () => {
+    const pid = stack.child.pid ?? 0;
+    const before = nodeChildren(pid);
+    expect(before).toHaveLength(2);
+    const [victim] = before;
+    process.kill(victim ?? 0, 'SIGKILL');
+    let workers: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const now = nodeChildren(pid);
+      if (now.length !== 2 || now.includes(victim ?? 0)) continue;
+      const metrics = await fetch(`${base}/metrics`)
+        .then((r) => r.text())
+        .catch(() => '');
+      workers = [...new Set([...metrics.matchAll(/worker="(\d+)"/g)].map((m) => m[1]))].sort();
+      if (workers.includes('3')) break;
+    }
+    // Worker 3 took the place of the one killed; the other kept serving.
+    expect(workers).toHaveLength(2);
+    expect(workers).toContain('3');
+    expect(stack.output()).toMatch(/"signal":"SIGKILL".*"restartInMs":1000.*worker died; starting a new one/);
+    const { body, contentType } = multipartRelated([createDxInstance({ rows: 64, columns: 64 })]);
+    for (let i = 0; i < 2; i++) {
+      const r = await post(
+        `${base}/dicomweb/studies`,
+        { authorization: 'Bearer demo-token-clinic-a', 'content-type': contentType },
+        body,
+      );
+      expect(r.status, r.text).toBe(200);
+    }
+  }, 60_000);
 });
+
+/** The node processes a process started (the primary's workers), from /proc. */
+function nodeChildren(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === pid && comm.startsWith('node') ? [Number(entry)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
 
 describe('TELERAD_WORKERS on the embedded PGlite', () => {
   test('more than one worker without DATABASE_URL is refused at start, naming the settings', async () => {
