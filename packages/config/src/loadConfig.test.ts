@@ -28,6 +28,14 @@ describe('loadConfig', () => {
     }
   });
 
+  test('the re-window cache: 256 MB by default, any size in MB, 0 for off, a bad value named', () => {
+    expect(loadConfig({}).rewindowCacheBytes).toBe(256 * 1024 * 1024);
+    expect(loadConfig({ TELERAD_REWINDOW_CACHE_MB: '64' }).rewindowCacheBytes).toBe(64 * 1024 * 1024);
+    expect(loadConfig({ TELERAD_REWINDOW_CACHE_MB: '0' }).rewindowCacheBytes).toBe(0);
+    expect(() => loadConfig({ TELERAD_REWINDOW_CACHE_MB: '-1' })).toThrow(/TELERAD_REWINDOW_CACHE_MB/);
+    expect(() => loadConfig({ TELERAD_REWINDOW_CACHE_MB: 'lots' })).toThrow(/TELERAD_REWINDOW_CACHE_MB/);
+  });
+
   test('more than one worker on the embedded PGlite is refused, naming both settings', () => {
     expect(() => loadConfig({ TELERAD_WORKERS: '2' })).toThrow(ConfigError);
     expect(() => loadConfig({ TELERAD_WORKERS: '2' })).toThrow(

@@ -21,6 +21,8 @@ const envSchema = z.object({
     .default('telerad'),
   TELERAD_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
   TELERAD_MAX_INSTANCE_MB: z.coerce.number().positive().default(512),
+  /** Memory for decoded frames kept for re-windowing reduced-size renderings; 0 turns it off. */
+  TELERAD_REWINDOW_CACHE_MB: z.coerce.number().min(0).default(256),
   /** Worker processes of the all-in-one (node:cluster), or `auto` for one per core. */
   TELERAD_WORKERS: z
     .string()
@@ -84,6 +86,8 @@ export interface Config {
   queuePrefix: string;
   sessionTtlMs: number;
   maxInstanceBytes: number;
+  /** Bytes of decoded frames the web keeps for re-windowing (TELERAD_REWINDOW_CACHE_MB); 0 = off. */
+  rewindowCacheBytes: number;
   /** Worker processes the all-in-one runs (TELERAD_WORKERS, `auto` resolved to the core count). */
   workers: number;
   deliveryRetryDelaysMs: number[];
@@ -133,6 +137,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     queuePrefix: e.TELERAD_QUEUE_PREFIX,
     sessionTtlMs: e.TELERAD_SESSION_TTL_HOURS * 3_600_000,
     maxInstanceBytes: Math.round(e.TELERAD_MAX_INSTANCE_MB * 1024 * 1024),
+    rewindowCacheBytes: Math.round(e.TELERAD_REWINDOW_CACHE_MB * 1024 * 1024),
     workers,
     deliveryRetryDelaysMs: e.TELERAD_DELIVERY_RETRY_MS.split(',').map(Number),
     dicomwebCorsOrigins: e.TELERAD_DICOMWEB_CORS_ORIGINS,

@@ -12,7 +12,7 @@ export interface ImagingPool {
   decodeFrame(bytes: Uint8Array, frame: number): Promise<DecodedFrame>;
   /** Renders at a reduced size and hands back the decoded frame kept for re-windowing (grayscale). */
   prepareWindowable(bytes: Uint8Array, options: RenderOptions, keep?: KeepOptions): Promise<PreparedRender>;
-  /** A new window, format or quality on a kept frame; the frame itself is copied, not moved. */
+  /** A new window, format or quality on a kept frame; the caller's frame stays intact and usable. */
   renderWindowable(frame: WindowableFrame, options: RenderOptions): Promise<RenderedImage>;
   close(): Promise<void>;
 }
@@ -47,10 +47,12 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
 
   async function run(task: WorkerTask): Promise<WorkerResult> {
     const moved = 'bytes' in task ? task.bytes.buffer : task.frame.samples.buffer;
+    // Shared memory is shared with the worker, not moved.
+    const transferList = moved instanceof SharedArrayBuffer ? [] : [moved as ArrayBuffer];
     const signal = AbortSignal.timeout(timeoutMs);
     let result: WorkerResult;
     try {
-      result = await piscina.run(task, { transferList: [moved as ArrayBuffer], signal });
+      result = await piscina.run(task, { transferList, signal });
     } catch (error) {
       if (signal.aborted) {
         throw new ImagingError('corrupt-pixel-data', `decoding did not finish within ${timeoutMs / 1000} s`, {
@@ -82,8 +84,10 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
       return windowable === undefined ? { rendered: asBuffer(rendered) } : { rendered: asBuffer(rendered), windowable };
     },
     async renderWindowable(frame, renderOptions) {
-      const copy = { ...frame, samples: frame.samples.slice() };
-      const result = await run({ kind: 'renderWindowable', frame: copy, options: renderOptions });
+      // A kept frame in shared memory is read by the worker in place; any other is copied, not moved.
+      const sent =
+        frame.samples.buffer instanceof SharedArrayBuffer ? frame : { ...frame, samples: frame.samples.slice() };
+      const result = await run({ kind: 'renderWindowable', frame: sent, options: renderOptions });
       if (!('rendered' in result)) throw new Error('the imaging worker answered a render with something else');
       return asBuffer(result.rendered);
     },

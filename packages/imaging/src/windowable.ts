@@ -18,6 +18,7 @@ import { type VoiSpec, voiTransformOf } from './voiSpec.js';
  * the edges a narrow window clips stay close to a direct render (see windowable.int.test.ts).
  */
 export interface WindowableFrame {
+  /** Over a SharedArrayBuffer when prepared here; treat as read-only. */
   samples: Uint16Array;
   /** Size of `samples`. */
   keptWidth: number;
@@ -103,7 +104,8 @@ export async function prepareWindowable(
       .toBuffer();
     small = new Float32Array(resized.buffer, resized.byteOffset, resized.length / 4);
   }
-  const quantised = new Uint16Array(small.length);
+  // Shared memory: a kept frame goes to whichever worker thread re-windows it without being copied.
+  const quantised = new Uint16Array(new SharedArrayBuffer(small.length * 2));
   for (let index = 0; index < small.length; index++) {
     quantised[index] = Math.min(levels - 1, Math.max(0, Math.round(small[index] as number)));
   }

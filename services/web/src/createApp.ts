@@ -63,7 +63,7 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
     return ownPool;
   };
   const renderer = () => {
-    renderService ??= new RenderService(deps.store, imaging);
+    renderService ??= new RenderService(deps.store, imaging, { rewindowBytes: deps.config.rewindowCacheBytes });
     return renderService;
   };
   app.locals.closeImaging = async () => {
