@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { createDb } from '@telerad/db';
 import { createDxInstance, newUid } from '@telerad/dicom';
@@ -273,6 +274,35 @@ function nodeChildren(pid: number): number[] {
       }
     });
 }
+
+describe('TELERAD_WORKERS when a worker cannot start', () => {
+  test('the primary stops everything and exits non-zero instead of restarting it forever', async () => {
+    const t = await testConfig({ database: 'postgres' });
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    try {
+      const started = startMain({
+        TELERAD_WORKERS: '2',
+        TELERAD_DATA_DIR: t.config.dataDir,
+        TELERAD_REGION: t.config.regionFile,
+        TELERAD_HTTP_PORT: String((taken.address() as net.AddressInfo).port),
+        TELERAD_DICOM_PORT: '0',
+        TELERAD_LOG_LEVEL: 'warn',
+        TELERAD_QUEUE_PREFIX: t.config.queuePrefix,
+        DATABASE_URL: t.config.databaseUrl ?? '',
+        DATABASE_SCHEMA: t.config.databaseSchema ?? '',
+        REDIS_URL: t.config.redisUrl ?? '',
+      });
+      const { code } = await started.exited;
+      expect(code).toBe(1);
+      expect(started.output()).toMatch(/a worker failed while starting; stopping/);
+      expect(started.output()).not.toMatch(/telerad is running/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      await t.cleanup();
+    }
+  }, 60_000);
+});
 
 describe('TELERAD_WORKERS on the embedded PGlite', () => {
   test('more than one worker without DATABASE_URL is refused at start, naming the settings', async () => {
