@@ -12,25 +12,26 @@
 // QIDO-RS study and instance searches, series metadata, one instance, the whole study, a native
 // frame, the JPEG-LS frame as stored and decoded. telerad's preview render jobs (same process) are
 // awaited before the clock starts. Prints a table and one JSON line.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { embeddedTeleradEnv, freePort, killGroup, procStatusKb, sleep } from './lib/telerad.mjs';
+import {
+  createHarness,
+  createHttpClient,
+  peakRssMb,
+  percentile,
+  positiveInt,
+  repoRoot,
+  requireBuilt,
+} from './lib/harness.mjs';
+import { startOrthanc, startTelerad } from './lib/servers.mjs';
+import { sleep } from './lib/telerad.mjs';
 
-const root = path.resolve(import.meta.dirname, '../..');
-const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
-const dicomDist = path.join(root, 'packages/dicom/dist/index.js');
-for (const file of [mainJs, dicomDist]) {
-  if (!existsSync(file)) {
-    console.error(`${path.relative(root, file)} is missing: run \`pnpm build\` first`);
-    process.exit(2);
-  }
-}
-const { createDxInstance, newUid } = await import(dicomDist);
+requireBuilt('services/all-in-one/dist/main.js', 'packages/dicom/dist/index.js');
+const { createDxInstance, newUid } = await import(path.join(repoRoot, 'packages/dicom/dist/index.js'));
 
 const { values } = parseArgs({
   options: {
@@ -41,185 +42,12 @@ const { values } = parseArgs({
 });
 const iterations = positiveInt(values.iterations, '--iterations');
 const instanceCount = positiveInt(values.instances, '--instances');
-const clinicAuth = 'Bearer demo-token-clinic-a';
 
-function positiveInt(text, name) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`${name} must be a positive integer, not ${JSON.stringify(text)}`);
-    process.exit(2);
-  }
-  return n;
-}
-
-// ── cleanup: child process groups and the temp dir, on every way out ──────────────────────────────
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'telerad-bench-dicomweb-'));
-const children = [];
-let cleanedUp = false;
-async function cleanup() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const { child } of children) killGroup(child, 'SIGTERM');
-  await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  for (const { child } of children) killGroup(child, 'SIGKILL');
-  rmSync(tmp, { recursive: true, force: true });
-}
-process.on('exit', () => {
-  for (const { child } of children) killGroup(child, 'SIGKILL');
-  if (!cleanedUp) rmSync(tmp, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the servers and removing ${tmp}`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-function startChild(name, command, args, options) {
-  const log = path.join(tmp, `${name}.log`);
-  const out = createWriteStream(log);
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  children.push({ name, child, exited });
-  return { child, log, exited };
-}
-
-function tail(file, lines = 30) {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-async function waitFor(name, url, headers, started, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (started.child.exitCode !== null || started.child.signalCode !== null) {
-      throw new Error(`${name} exited during start-up:\n${tail(started.log)}`);
-    }
-    try {
-      const r = await fetch(url, { headers });
-      if (r.ok) return;
-    } catch {}
-    if (Date.now() > deadline)
-      throw new Error(`${name} did not answer ${url} in ${timeoutMs / 1000} s:\n${tail(started.log)}`);
-    await sleep(200);
-  }
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-/** One GET; resolves with status, headers, body and the time to the last byte in ms. */
-function get(url, headers) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const req = http.request(url, { agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode,
-          headers: res.headers,
-          body: Buffer.concat(chunks),
-          ms: performance.now() - t0,
-        }),
-      );
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function post(url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { ...headers, 'content-length': body.length } },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-const percentile = (xs, p) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const peakRssMb = (pid) => {
-  const kb = procStatusKb(pid, 'VmHWM');
-  return kb === null ? null : Math.round(kb / 1024);
-};
+const harness = createHarness('dicomweb');
+const { tmp, cleanup } = harness;
+const { agent, get, post } = createHttpClient();
 
 // ── the servers ────────────────────────────────────────────────────────────────────────────────────
-async function startTelerad() {
-  const port = await freePort();
-  const env = embeddedTeleradEnv({
-    root,
-    dataDir: path.join(tmp, 'telerad'),
-    httpPort: port,
-    dicomPort: await freePort(),
-    queuePrefix: 'bench',
-  });
-  const started = startChild('telerad', process.execPath, [mainJs], { cwd: root, env });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor('telerad', `${base}/healthz`, {}, started);
-  return { name: 'telerad', base, web: `${base}/dicomweb`, headers: { authorization: clinicAuth }, ...started };
-}
-
-function pluginPath(pkg, pattern) {
-  try {
-    return execFileSync('dpkg', ['-L', pkg], { encoding: 'utf8' })
-      .split('\n')
-      .find((f) => pattern.test(f));
-  } catch {
-    return undefined;
-  }
-}
-
-async function startOrthanc() {
-  const binary = ['/usr/sbin/Orthanc', '/usr/bin/Orthanc'].find((f) => existsSync(f));
-  const dicomweb = pluginPath('orthanc-dicomweb', /\/plugins\/[^/]*DicomWeb[^/]*\.so$/);
-  if (binary === undefined || dicomweb === undefined) {
-    console.error(
-      'Orthanc or its DICOMweb plugin is not installed (`apt-get install -y orthanc orthanc-dicomweb`); measuring telerad alone',
-    );
-    return null;
-  }
-  const gdcm = pluginPath('orthanc-gdcm', /\/plugins\/[^/]*Gdcm[^/]*\.so$/);
-  const dir = path.join(tmp, 'orthanc');
-  mkdirSync(dir);
-  const port = await freePort();
-  const password = randomBytes(12).toString('hex');
-  const config = {
-    Name: 'telerad-bench',
-    StorageDirectory: path.join(dir, 'storage'),
-    IndexDirectory: path.join(dir, 'index'),
-    HttpPort: port,
-    DicomPort: await freePort(),
-    RemoteAccessAllowed: true,
-    AuthenticationEnabled: true,
-    RegisteredUsers: { bench: password },
-    Plugins: gdcm === undefined ? [dicomweb] : [dicomweb, gdcm],
-    DicomWeb: { Enable: true, Root: '/dicom-web/' },
-  };
-  const file = path.join(dir, 'orthanc.json');
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  const started = startChild('orthanc', binary, [file], { cwd: dir });
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}` };
-  await waitFor('orthanc', `${base}/system`, headers, started);
-  const version = JSON.parse((await get(`${base}/system`, headers)).body.toString()).Version;
-  return { name: 'orthanc', base, web: `${base}/dicom-web`, headers, version, gdcm: gdcm !== undefined, ...started };
-}
 
 async function upload(server, files) {
   const { body, contentType } = stowBody(files);
@@ -322,8 +150,8 @@ try {
   console.error(
     `study: ${files.length} instances, ${(files.reduce((n, f) => n + f.bytes.length, 0) / 1e6).toFixed(1)} MB`,
   );
-  const telerad = await startTelerad();
-  const orthanc = values['no-orthanc'] ? null : await startOrthanc();
+  const telerad = await startTelerad(harness);
+  const orthanc = values['no-orthanc'] ? null : await startOrthanc(harness);
   const servers = [telerad, ...(orthanc ? [orthanc] : [])];
   for (const s of servers) await upload(s, files);
   // telerad renders previews of what it received in the same process: measure after, not during.
