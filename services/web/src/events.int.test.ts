@@ -89,6 +89,12 @@ describe('server-sent study events across two web processes', () => {
   });
 
   const [a, b] = [() => webs[0] as WebService, () => webs[1] as WebService];
+
+  test('a port already in use is refused with EADDRINUSE, not a server listening nowhere', async () => {
+    await expect(start(runtimes[0] as Runtime, { port: a().port, host: '127.0.0.1' })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+    });
+  });
   const call = async (web: WebService, path: string, token: string, init: RequestInit = {}) => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${token}`);

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Renderer } from '@telerad/previews';
 import { closeApp, createApp, type WebDeps } from './createApp.js';
@@ -22,10 +22,22 @@ export async function start(
     ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     ...(options.recheckMs === undefined ? {} : { recheckMs: options.recheckMs }),
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(options.port ?? deps.config.httpPort, options.host ?? '0.0.0.0', () => resolve(s));
-    s.once('error', reject);
-  });
+  // Express 5's app.listen calls back on failure too; a plain server tells 'listening' from 'error'
+  // (a port in use rejects with EADDRINUSE instead of starting a server that listens nowhere).
+  const server: Server = createServer(app);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? deps.config.httpPort, options.host ?? '0.0.0.0', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await closeApp(app);
+    await events.close();
+    throw error;
+  }
   // Slow township uplinks: a study can take minutes to arrive, so no request timeout on uploads.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
