@@ -40,25 +40,17 @@
 // N worker processes sharing the ports. "cores" and peak memory then count the primary and its node
 // worker processes together (not the redis-server it starts).
 // Temp dirs and children are removed even on failure or Ctrl-C. Prints tables, then one JSON line.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { embeddedTeleradEnv, freePort, killGroup, procStatusKb, sleep } from './lib/telerad.mjs';
+import { createHarness, percentile, positiveInt, tail, waitFor } from './lib/harness.mjs';
+import { startOrthanc } from './lib/servers.mjs';
+import { embeddedTeleradEnv, freePort, procStatusKb, sleep } from './lib/telerad.mjs';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mainJs = path.join(root, 'services/all-in-one/dist/main.js');
@@ -102,81 +94,8 @@ const columns = positiveInt(values.columns, '--columns');
 const clinicAuth = 'Bearer demo-token-clinic-a';
 const pollDelaysMs = [5, 10, 20, 40, 80, 100];
 
-function positiveInt(text, name) {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`${name} must be a positive integer, not ${JSON.stringify(text)}`);
-    process.exit(2);
-  }
-  return n;
-}
-
-// ── cleanup: child process groups and the temp dir, on every way out ──────────────────────────────
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'telerad-bench-ingest-'));
-/** @type {Array<{ name: string, child: import('node:child_process').ChildProcess, exited: Promise<unknown> }>} */
-const children = [];
-let cleanedUp = false;
-/** Stops telerad's PostgreSQL cluster (--database postgres). */
-let stopDatabase = async () => {};
-
-async function cleanup() {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const { child } of children) killGroup(child, 'SIGTERM');
-  await Promise.race([Promise.all(children.map((c) => c.exited)), new Promise((r) => setTimeout(r, 15_000).unref())]);
-  for (const { child } of children) killGroup(child, 'SIGKILL');
-  await stopDatabase().catch((error) => console.error(`stopping PostgreSQL: ${error.message}`));
-  rmSync(tmp, { recursive: true, force: true });
-}
-process.on('exit', () => {
-  // Last resort when something exited without awaiting cleanup().
-  for (const { child } of children) killGroup(child, 'SIGKILL');
-  if (!cleanedUp) rmSync(tmp, { recursive: true, force: true });
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the servers and removing ${tmp}`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-// ── helpers ─────────────────────────────────────────────────────────────────────────────────────────
-
-function startChild(name, command, args, options) {
-  const log = path.join(tmp, `${name}.log`);
-  const out = createWriteStream(log);
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.pipe(out);
-  child.stderr.pipe(out);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  children.push({ name, child, exited });
-  return { child, log, exited };
-}
-
-function tail(file, lines = 30) {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
-
-async function waitFor(name, url, headers, started, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (started.child.exitCode !== null || started.child.signalCode !== null) {
-      throw new Error(`${name} exited during start-up:\n${tail(started.log)}`);
-    }
-    try {
-      const r = await fetch(url, { headers });
-      if (r.ok) return;
-    } catch {}
-    if (Date.now() > deadline) {
-      throw new Error(`${name} did not answer ${url} in ${timeoutMs / 1000} s:\n${tail(started.log)}`);
-    }
-    await sleep(200);
-  }
-}
+const harness = createHarness('ingest');
+const { tmp, children, cleanup, startChild } = harness;
 
 /** One request over a keep-alive agent; resolves with status and body text. */
 function send(agent, url, { method = 'GET', headers = {}, body } = {}) {
@@ -229,11 +148,6 @@ function peakRssMb(pid) {
   return Math.round(kbs.reduce((sum, kb) => sum + (kb ?? 0), 0) / 1024);
 }
 
-const percentile = (xs, p) => {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
 const round = (x, digits = 1) => (x === null || x === undefined ? null : Math.round(x * 10 ** digits) / 10 ** digits);
 
 function stowBody(file) {
@@ -270,7 +184,7 @@ async function startTelerad() {
   if (values.database === 'postgres') {
     const { startPostgresCluster } = await import(path.join(root, 'packages/testkit/dist/postgresCluster.js'));
     const cluster = await startPostgresCluster({ dir: path.join(tmp, 'postgres'), durable: true });
-    stopDatabase = () => cluster.stop();
+    harness.onCleanup(() => cluster.stop());
     env.DATABASE_URL = cluster.url;
   }
   env.TELERAD_WORKERS = String(workers);
@@ -284,68 +198,6 @@ async function startTelerad() {
     headers: { authorization: clinicAuth },
     dicomPort: Number(env.TELERAD_DICOM_PORT),
     calledAe: 'TELERAD',
-    ...started,
-  };
-}
-
-function orthancPluginPath() {
-  try {
-    const listed = execFileSync('dpkg', ['-L', 'orthanc-dicomweb'], { encoding: 'utf8' }).split('\n');
-    return (
-      listed.find((f) => /\/plugins\/[^/]*DicomWeb[^/]*\.so$/.test(f)) ?? listed.find((f) => /DicomWeb.*\.so/.test(f))
-    );
-  } catch {
-    return undefined;
-  }
-}
-
-async function startOrthanc() {
-  const binary = ['/usr/sbin/Orthanc', '/usr/bin/Orthanc'].find((f) => existsSync(f));
-  const plugin = orthancPluginPath();
-  if (binary === undefined || plugin === undefined) {
-    console.error(
-      'Orthanc or its DICOMweb plugin is not installed (`apt-get install -y orthanc orthanc-dicomweb`); ' +
-        'measuring telerad alone',
-    );
-    return null;
-  }
-  const dir = path.join(tmp, 'orthanc');
-  mkdirSync(dir);
-  const port = await freePort();
-  const dicomPort = await freePort();
-  const password = randomBytes(12).toString('hex');
-  // Only what a private instance needs; everything else stays on Orthanc's defaults (which in 1.10
-  // include SyncStorageArea: true, an fsync per stored file, and the SQLite index).
-  const config = {
-    Name: 'telerad-bench',
-    StorageDirectory: path.join(dir, 'storage'),
-    IndexDirectory: path.join(dir, 'index'),
-    HttpPort: port,
-    DicomPort: dicomPort,
-    DicomAet: 'ORTHANC',
-    DicomCheckCalledAet: false,
-    DicomAlwaysAllowStore: true, // any calling AE may store (Orthanc's default, stated)
-    RemoteAccessAllowed: true,
-    AuthenticationEnabled: true,
-    RegisteredUsers: { bench: password },
-    Plugins: [plugin],
-    DicomWeb: { Enable: true, Root: '/dicom-web/' },
-  };
-  const file = path.join(dir, 'orthanc.json');
-  writeFileSync(file, JSON.stringify(config, null, 2));
-  const started = startChild('orthanc', binary, [file], { cwd: dir });
-  const base = `http://127.0.0.1:${port}`;
-  const headers = { authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}` };
-  await waitFor('orthanc', `${base}/system`, headers, started);
-  const version = JSON.parse(await (await fetch(`${base}/system`, { headers })).text()).Version;
-  return {
-    name: 'orthanc',
-    base,
-    stowUrl: `${base}/dicom-web/studies`,
-    headers,
-    version,
-    dicomPort,
-    calledAe: 'ORTHANC',
     ...started,
   };
 }
@@ -628,7 +480,10 @@ try {
     console.error(`note: load average ${loadBefore.join(' ')} on ${os.cpus().length} cores: something else is running`);
   }
   console.error(`temp dir ${tmp}; starting telerad${values['no-orthanc'] ? '' : ' and Orthanc'}…`);
-  const [telerad, orthanc] = await Promise.all([startTelerad(), values['no-orthanc'] ? null : startOrthanc()]);
+  const [telerad, orthanc] = await Promise.all([
+    startTelerad(),
+    values['no-orthanc'] ? null : startOrthanc(harness, { withGdcm: false }),
+  ]);
 
   // Warm both servers (JIT, first PGlite/SQLite pages, connections): two studies each, not timed.
   const warm = makeStudies(2, `${runTag}-warm`);

@@ -40,9 +40,10 @@ function pluginPath(pkg, pattern) {
 /**
  * Orthanc with a private config in the harness's temp dir (its storage and SQLite index there, one
  * registered user), or null — said on stderr — when it or its DICOMweb plugin is not installed.
- * `needsGdcm` says on stderr how to install the GDCM plugin when it is missing.
+ * The GDCM plugin (JPEG 2000) is loaded when installed, unless `withGdcm` is false; `needsGdcm` says on
+ * stderr how to install it when it is missing.
  */
-export async function startOrthanc(harness, { needsGdcm = false } = {}) {
+export async function startOrthanc(harness, { needsGdcm = false, withGdcm = true } = {}) {
   const binary = ['/usr/sbin/Orthanc', '/usr/bin/Orthanc'].find((f) => existsSync(f));
   const dicomweb = pluginPath('orthanc-dicomweb', /\/plugins\/[^/]*DicomWeb[^/]*\.so$/);
   if (binary === undefined || dicomweb === undefined) {
@@ -51,7 +52,7 @@ export async function startOrthanc(harness, { needsGdcm = false } = {}) {
     );
     return null;
   }
-  const gdcm = pluginPath('orthanc-gdcm', /\/plugins\/[^/]*Gdcm[^/]*\.so$/);
+  const gdcm = withGdcm ? pluginPath('orthanc-gdcm', /\/plugins\/[^/]*Gdcm[^/]*\.so$/) : undefined;
   if (gdcm === undefined && needsGdcm) {
     console.error(
       "Orthanc's GDCM plugin is not installed: Orthanc will refuse the JPEG 2000 rows. Install it with `apt-get install -y orthanc-gdcm` (Debian) and run again",
@@ -60,13 +61,19 @@ export async function startOrthanc(harness, { needsGdcm = false } = {}) {
   const dir = path.join(harness.tmp, 'orthanc');
   mkdirSync(dir);
   const port = await freePort();
+  const dicomPort = await freePort();
   const password = randomBytes(12).toString('hex');
+  // Only what a private instance needs; everything else stays on Orthanc's defaults (which in 1.10
+  // include SyncStorageArea: true, an fsync per stored file, and the SQLite index).
   const config = {
     Name: 'telerad-bench',
     StorageDirectory: path.join(dir, 'storage'),
     IndexDirectory: path.join(dir, 'index'),
     HttpPort: port,
-    DicomPort: await freePort(),
+    DicomPort: dicomPort,
+    DicomAet: 'ORTHANC',
+    DicomCheckCalledAet: false,
+    DicomAlwaysAllowStore: true, // any calling AE may store (Orthanc's default, stated)
     RemoteAccessAllowed: true,
     AuthenticationEnabled: true,
     RegisteredUsers: { bench: password },
@@ -80,5 +87,16 @@ export async function startOrthanc(harness, { needsGdcm = false } = {}) {
   const headers = { authorization: `Basic ${Buffer.from(`bench:${password}`).toString('base64')}` };
   await waitFor('orthanc', `${base}/system`, headers, started);
   const version = (await (await fetch(`${base}/system`, { headers })).json()).Version;
-  return { name: 'orthanc', base, web: `${base}/dicom-web`, headers, version, gdcm: gdcm !== undefined, ...started };
+  return {
+    name: 'orthanc',
+    base,
+    web: `${base}/dicom-web`,
+    stowUrl: `${base}/dicom-web/studies`,
+    headers,
+    version,
+    gdcm: gdcm !== undefined,
+    dicomPort,
+    calledAe: 'ORTHANC',
+    ...started,
+  };
 }
