@@ -20,6 +20,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/)
     .default('telerad'),
   TELERAD_SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** How long a stop (Ctrl-C, SIGTERM) may take before the process exits anyway. */
+  TELERAD_STOP_GRACE_SECONDS: z.coerce.number().positive().default(30),
   TELERAD_MAX_INSTANCE_MB: z.coerce.number().positive().default(512),
   /** Memory for decoded frames kept for re-windowing reduced-size renderings; 0 turns it off. */
   TELERAD_REWINDOW_CACHE_MB: z.coerce.number().min(0).default(256),
@@ -85,6 +87,8 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['TELERAD_LOG_LEVEL'];
   queuePrefix: string;
   sessionTtlMs: number;
+  /** A stop that has not finished after this long exits anyway (TELERAD_STOP_GRACE_SECONDS). */
+  stopGraceMs: number;
   maxInstanceBytes: number;
   /** Bytes of decoded frames the web keeps for re-windowing (TELERAD_REWINDOW_CACHE_MB); 0 = off. */
   rewindowCacheBytes: number;
@@ -136,6 +140,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.TELERAD_LOG_LEVEL,
     queuePrefix: e.TELERAD_QUEUE_PREFIX,
     sessionTtlMs: e.TELERAD_SESSION_TTL_HOURS * 3_600_000,
+    stopGraceMs: Math.round(e.TELERAD_STOP_GRACE_SECONDS * 1000),
     maxInstanceBytes: Math.round(e.TELERAD_MAX_INSTANCE_MB * 1024 * 1024),
     rewindowCacheBytes: Math.round(e.TELERAD_REWINDOW_CACHE_MB * 1024 * 1024),
     workers,

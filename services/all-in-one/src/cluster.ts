@@ -5,6 +5,7 @@ import { startEmbeddedRedis } from '@telerad/queue';
 import { openBlobStore, prepareDatabase } from '@telerad/runtime';
 import { createLogger, createMetrics } from '@telerad/telemetry';
 import { AggregatorRegistry } from 'prom-client';
+import { exitAfterStop } from './exitAfterStop.js';
 import { startAllInOne } from './startAllInOne.js';
 
 /** Messages between the primary and its workers (besides prom-client's own). */
@@ -16,8 +17,8 @@ type PrimaryMessage = { type: 'telerad:metrics'; requestId: number; text?: strin
 /** A worker that lived at least this long before dying starts the back-off from the beginning again. */
 const HEALTHY_LIFETIME_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
-/** How long workers get to finish their requests and jobs on SIGINT/SIGTERM before they are killed. */
-const STOP_GRACE_MS = 30_000;
+/** After a worker's own stop grace (TELERAD_STOP_GRACE_SECONDS), how long before the primary kills it. */
+const KILL_AFTER_GRACE_MS = 5_000;
 
 export interface ClusterStarted {
   region: Region;
@@ -114,7 +115,7 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
         logger.warn({ worker: worker.id, pid: worker.process.pid }, 'worker did not stop in time; killing it');
         worker.process.kill('SIGKILL');
       }
-    }, STOP_GRACE_MS);
+    }, config.stopGraceMs + KILL_AFTER_GRACE_MS);
     await exited;
     clearTimeout(grace);
     await closeAll();
@@ -179,8 +180,7 @@ export async function runWorker(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'worker stopping');
-    await app.stop();
-    process.exit(0);
+    await exitAfterStop(() => app.stop(), logger, config.stopGraceMs);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

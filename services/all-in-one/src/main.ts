@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { type Config, ConfigError, loadConfig, type Region } from '@telerad/config';
 import { runPrimary, runWorker } from './cluster.js';
+import { exitAfterStop } from './exitAfterStop.js';
 import { startAllInOne } from './startAllInOne.js';
 
 /**
@@ -50,8 +51,7 @@ if (config.workers > 1 && cluster.isPrimary) {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, 'stopping');
-    await app.stop();
-    process.exit(0);
+    await exitAfterStop(() => app.stop(), runtime.logger, config.stopGraceMs);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
