@@ -1,3 +1,4 @@
+export * from './apiClient.js';
 export * from './clinicInbox.js';
 export * from './createTestDb.js';
 export * from './dicomTools.js';

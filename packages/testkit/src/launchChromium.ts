@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium; playwright cannot download its own browsers on these machines. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -28,4 +28,16 @@ export async function launchChromium(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Signs a demo user in through the login page (password `demo`) and waits for their home page
+ * (`/worklist`, `/clinic`, `/admin`).
+ */
+export async function logInAs(page: Page, baseUrl: string, username: string, home: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill('demo');
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(`**${home}`);
 }

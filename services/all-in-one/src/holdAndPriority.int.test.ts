@@ -1,5 +1,5 @@
 import { enqueueRoute, jobIds } from '@telerad/queue';
-import { testConfig } from '@telerad/testkit';
+import { apiClient, testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AllInOne, startAllInOne } from './startAllInOne.js';
 
@@ -36,14 +36,7 @@ describe('hold, resume and priority raise', () => {
   }, 60_000);
 
   const db = () => stack.runtime.db.db;
-  const api = async (p: string, init: RequestInit & { token?: string } = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token !== undefined) headers.set('authorization', `Bearer ${init.token}`);
-    if (typeof init.body === 'string') headers.set('content-type', 'application/json');
-    const response = await fetch(`${stack.url}${p}`, { ...init, headers });
-    const text = await response.text();
-    return { status: response.status, json: text === '' ? null : JSON.parse(text) };
-  };
+  const api = apiClient(() => stack.url);
   const post = (p: string, token: string, body: unknown) =>
     api(p, { method: 'POST', token, body: JSON.stringify(body) });
   const login = async (username: string) => {

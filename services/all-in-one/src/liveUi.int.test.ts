@@ -1,5 +1,5 @@
 import { enqueueRoute } from '@telerad/queue';
-import { launchChromium, testConfig } from '@telerad/testkit';
+import { launchChromium, logInAs, testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AllInOne, startAllInOne } from './startAllInOne.js';
 
@@ -54,11 +54,7 @@ describe('live worklist, hold and priority in the browser', () => {
     return page;
   }
   async function logIn(page: Page, username: string, home: string): Promise<void> {
-    await page.goto(`${stack.url}/`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(`**${home}`);
+    await logInAs(page, stack.url, username, home);
   }
 
   async function readyStudy(): Promise<string> {

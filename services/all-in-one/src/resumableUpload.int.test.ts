@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDxInstance, newUid } from '@telerad/dicom';
 import { sweepExpiredUploads } from '@telerad/ingest';
-import { launchChromium, type TempDir, tempDir, testConfig } from '@telerad/testkit';
+import { launchChromium, logInAs, type TempDir, tempDir, testConfig } from '@telerad/testkit';
 import type * as TusClient from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AllInOne, startAllInOne } from './startAllInOne.js';
@@ -485,11 +485,7 @@ describe('browser: resumable upload on a weak link', () => {
         });
       }
     });
-    await page.goto(`${stack.url}/`);
-    await page.getByTestId('login-username').fill('tech-a');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL('**/clinic');
+    await logInAs(page, stack.url, 'tech-a', '/clinic');
     await page.getByTestId('upload-drop').waitFor();
     return { page, context, traffic };
   }

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { enqueueRoute } from '@telerad/queue';
-import { launchChromium, testConfig } from '@telerad/testkit';
+import { apiClient, launchChromium, logInAs, testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AllInOne, startAllInOne } from './startAllInOne.js';
 
@@ -43,14 +43,7 @@ describe('roster administration', () => {
   }, 60_000);
 
   const db = () => stack.runtime.db.db;
-  const api = async (p: string, init: RequestInit & { token?: string } = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token !== undefined) headers.set('authorization', `Bearer ${init.token}`);
-    if (typeof init.body === 'string') headers.set('content-type', 'application/json');
-    const response = await fetch(`${stack.url}${p}`, { ...init, headers });
-    const text = await response.text();
-    return { status: response.status, json: text === '' ? null : JSON.parse(text) };
-  };
+  const api = apiClient(() => stack.url);
   const login = async (username: string) => {
     const r = await api('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password: 'demo' }) });
     expect(r.status).toBe(200);
@@ -195,11 +188,7 @@ describe('roster administration', () => {
     return page;
   }
   async function logIn(page: Page, username: string, home: string): Promise<void> {
-    await page.goto(`${stack.url}/`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(`**${home}`);
+    await logInAs(page, stack.url, username, home);
   }
 
   test('browser: the administrator takes rad1 off duty; rad1’s unopened studies reach rad2, marked reassigned', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createDxInstance, newUid } from '@telerad/dicom';
-import { launchChromium, startClinicInbox, type TempDir, tempDir, testConfig } from '@telerad/testkit';
+import { launchChromium, logInAs, startClinicInbox, type TempDir, tempDir, testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AllInOne, startAllInOne } from './startAllInOne.js';
 
@@ -103,11 +103,7 @@ describe('browser: upload → worklist → sign → report at the clinic', () =>
   }
 
   async function logIn(page: Page, username: string, home: string): Promise<void> {
-    await page.goto(`${stack.url}/`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(`**${home}`);
+    await logInAs(page, stack.url, username, home);
     await page.getByTestId('logout').waitFor();
   }
 

@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createDxInstance, newUid } from '@telerad/dicom';
-import { launchChromium, multipartRelated, pdfInstance, testConfig } from '@telerad/testkit';
+import { launchChromium, logInAs, multipartRelated, pdfInstance, testConfig } from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type AllInOne, startAllInOne } from './startAllInOne.js';
 
@@ -76,11 +76,7 @@ describe('browser: the viewer', () => {
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(`pageerror: ${error.message}`));
-    await page.goto(`${stack.url}/`);
-    await page.getByTestId('login-username').fill('rad1');
-    await page.getByTestId('login-password').fill('demo');
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL('**/worklist');
+    await logInAs(page, stack.url, 'rad1', '/worklist');
     return page;
   }
 
