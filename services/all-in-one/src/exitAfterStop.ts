@@ -6,6 +6,17 @@ import type { Logger } from '@telerad/telemetry';
  * process logs what happened and exits 1, and a supervisor can start it again.
  */
 export async function exitAfterStop(stop: () => Promise<void>, logger: Logger, graceMs: number): Promise<never> {
+  // A BullMQ object closed before its own start-up finished reports "Connection is closed." as an
+  // 'error' event nobody listens to any more, which would end the process with a crash instead of a
+  // clean exit. While stopping, that one is expected; anything else still ends the process with 1.
+  process.on('uncaughtException', (error) => {
+    if (error.message === 'Connection is closed.') {
+      logger.debug({ err: error }, 'a Redis connection closed while stopping');
+      return;
+    }
+    logger.error({ err: error }, 'uncaught error while stopping');
+    process.exit(1);
+  });
   setTimeout(() => {
     logger.error({ graceMs }, 'stopping did not finish in time (is Redis or the database gone?); exiting anyway');
     process.exit(1);
