@@ -20,3 +20,4 @@ export {
   type WindowableFrame,
   windowableBytes,
 } from './windowable.js';
+export { WINDOWABLE_FILE_VERSION, windowableFromBytes, windowableToBytes } from './windowableFile.js';

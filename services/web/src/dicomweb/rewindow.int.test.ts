@@ -1,5 +1,7 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
 import { createImagingPool, type ImagingPool, renderInstance } from '@telerad/imaging';
+import { previewKeysOf } from '@telerad/ingest';
+import { execRenderJob } from '@telerad/previews';
 import { openRuntime, type Runtime } from '@telerad/runtime';
 import { multipartRelated, testConfig } from '@telerad/testkit';
 import request from 'supertest';
@@ -120,6 +122,67 @@ describe('re-windowing and missing originals', () => {
     } finally {
       reads.mockRestore();
       streams.mockRestore();
+    }
+  });
+
+  test('a film with previews: its first new window at the preview size re-windows the stored kept frame', async () => {
+    const sopUids = [newUid(), newUid(), newUid()];
+    const films = sopUids.map((sopInstanceUid, i) =>
+      createDxInstance({
+        studyInstanceUid: studyUid,
+        seriesInstanceUid: seriesUid,
+        sopInstanceUid,
+        instanceNumber: 10 + i,
+        rows: 2400,
+        columns: 2000,
+      }),
+    );
+    const { body, contentType } = multipartRelated(films);
+    await request(app)
+      .post('/dicomweb/studies')
+      .set('authorization', 'Bearer demo-token-clinic-a')
+      .set('content-type', contentType)
+      .send(body)
+      .expect(200);
+    const rows = await runtime.db.db
+      .selectFrom('instance')
+      .select(['id', 'sop_instance_uid', 'blob_key'])
+      .where('sop_instance_uid', 'in', sopUids)
+      .execute();
+    const rowOf = (uid: string) => rows.find((r) => r.sop_instance_uid === uid) as (typeof rows)[number];
+    // The render job, as after intake (here called directly rather than from the queue).
+    for (const row of rows) {
+      expect(await execRenderJob(row.id, { ...runtime, imaging, logger: runtime.logger })).toMatchObject({
+        kind: 'rendered',
+      });
+    }
+    const path = (uid: string) => `/dicomweb/studies/${studyUid}/series/${seriesUid}/instances/${uid}`;
+    const window = 'viewport=1024,1024&window=1400,2800,LINEAR';
+    const [withFrame, damaged, without] = sopUids as [string, string, string];
+
+    // Without its original: the answer can only come from the stored kept frame, and is the direct render.
+    const original = await runtime.store.getBuffer(rowOf(withFrame).blob_key);
+    await runtime.store.delete(rowOf(withFrame).blob_key);
+    const res = await get(`${path(withFrame)}/rendered?${window}`).expect(200);
+    expect(res.headers['telerad-render-source']).toBe('rewindowed');
+    const direct = await renderInstance(original, {
+      format: 'png',
+      viewport: { width: 1024, height: 1024 },
+      window: { center: 1400, width: 2800, fn: 'LINEAR' },
+    });
+    expect((res.body as Buffer).equals(direct.data)).toBe(true);
+    // Another size is not the kept frame's: it needs the original.
+    await get(`${path(withFrame)}/rendered?viewport=512,512&window=1400,2800`).expect(410);
+
+    // A damaged or missing kept frame is rendered from the original, not an error.
+    const keptKey = previewKeysOf(rowOf(damaged).blob_key).kept;
+    const stored = await runtime.store.getBuffer(keptKey);
+    await runtime.store.put(keptKey, stored.subarray(0, stored.length - 100));
+    await runtime.store.delete(previewKeysOf(rowOf(without).blob_key).kept);
+    for (const uid of [damaged, without]) {
+      const fallback = await get(`${path(uid)}/rendered?${window}`).expect(200);
+      expect(fallback.headers['telerad-render-source']).toBe('rendered');
+      expect((fallback.body as Buffer).equals(direct.data)).toBe(true);
     }
   });
 
