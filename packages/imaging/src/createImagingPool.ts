@@ -4,14 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ImagingError, type ImagingErrorCode } from './ImagingError.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
-import type { KeepOptions, PreparedRender, WindowableFrame } from './windowable.js';
+import type { PreparedRender, WindowableFrame } from './windowable.js';
 import type { WorkerOptions, WorkerResult, WorkerTask } from './worker.js';
 
 export interface ImagingPool {
   render(bytes: Uint8Array, options: RenderOptions): Promise<RenderedImage>;
   decodeFrame(bytes: Uint8Array, frame: number): Promise<DecodedFrame>;
-  /** Renders at a reduced size and hands back the decoded frame kept for re-windowing (grayscale). */
-  prepareWindowable(bytes: Uint8Array, options: RenderOptions, keep?: KeepOptions): Promise<PreparedRender>;
+  /** Renders, and hands back the frame kept for re-windowing when grayscale at a reduced size. */
+  prepareWindowable(bytes: Uint8Array, options: RenderOptions): Promise<PreparedRender>;
   /** A new window, format or quality on a kept frame; the caller's frame stays intact and usable. */
   renderWindowable(frame: WindowableFrame, options: RenderOptions): Promise<RenderedImage>;
   close(): Promise<void>;
@@ -76,8 +76,8 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
       if (!('rendered' in result)) throw new Error('the imaging worker answered a render with something else');
       return asBuffer(result.rendered);
     },
-    async prepareWindowable(bytes, renderOptions, keep = {}) {
-      const task = { kind: 'prepareWindowable', bytes: new Uint8Array(bytes), options: renderOptions, keep } as const;
+    async prepareWindowable(bytes, renderOptions) {
+      const task = { kind: 'prepareWindowable', bytes: new Uint8Array(bytes), options: renderOptions } as const;
       const result = await run(task);
       if (!('prepared' in result)) throw new Error('the imaging worker answered a prepare with something else');
       const { rendered, windowable } = result.prepared;

@@ -1,6 +1,7 @@
 import { createDxInstance } from '@telerad/dicom';
 import { describe, expect, test } from 'vitest';
-import { outputSize, renderInstance } from './renderInstance.js';
+import { outputSize } from './output.js';
+import { renderInstance } from './renderInstance.js';
 import { raster } from './testing/dicomTools.js';
 import { phantom, syntheticImage } from './testing/syntheticImage.js';
 import { windowTransform } from './voiLut.js';

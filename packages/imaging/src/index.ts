@@ -1,7 +1,8 @@
 export { createImagingPool, type ImagingPool, type ImagingPoolOptions } from './createImagingPool.js';
 export { decodeFrame } from './decodeFrame.js';
 export { ImagingError, type ImagingErrorCode } from './ImagingError.js';
-export { outputSize, renderInstance } from './renderInstance.js';
+export { outputSize } from './output.js';
+export { prepareWindowable, renderInstance } from './renderInstance.js';
 export { supportedTransferSyntaxes } from './transferSyntaxes.js';
 export type {
   DecodedFrame,
@@ -13,10 +14,10 @@ export type {
 } from './types.js';
 export type { VoiSpec } from './voiSpec.js';
 export {
-  type KeepOptions,
+  isSupersampled,
   type PreparedRender,
-  prepareWindowable,
   renderWindowable,
   type WindowableFrame,
   windowableBytes,
 } from './windowable.js';
+export { WINDOWABLE_FILE_VERSION, windowableFromBytes, windowableToBytes } from './windowableFile.js';

@@ -2,15 +2,9 @@ import { getPriority, setPriority } from 'node:os';
 import { workerData } from 'node:worker_threads';
 import { decodeFrame } from './decodeFrame.js';
 import { ImagingError } from './ImagingError.js';
-import { renderInstance } from './renderInstance.js';
+import { prepareWindowable, renderInstance } from './renderInstance.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
-import {
-  type KeepOptions,
-  type PreparedRender,
-  prepareWindowable,
-  renderWindowable,
-  type WindowableFrame,
-} from './windowable.js';
+import { type PreparedRender, renderWindowable, type WindowableFrame } from './windowable.js';
 
 export interface WorkerOptions {
   niceness: number;
@@ -30,7 +24,7 @@ if (niceness > getPriority()) {
 export type WorkerTask =
   | { kind: 'render'; bytes: Uint8Array; options: RenderOptions }
   | { kind: 'decodeFrame'; bytes: Uint8Array; frame: number }
-  | { kind: 'prepareWindowable'; bytes: Uint8Array; options: RenderOptions; keep: KeepOptions }
+  | { kind: 'prepareWindowable'; bytes: Uint8Array; options: RenderOptions }
   | { kind: 'renderWindowable'; frame: WindowableFrame; options: RenderOptions };
 
 /** Errors cross the thread boundary as data: structured clone drops an Error's class and code. */
@@ -49,7 +43,7 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
       case 'decodeFrame':
         return { decoded: await decodeFrame(task.bytes, task.frame) };
       case 'prepareWindowable':
-        return { prepared: await prepareWindowable(task.bytes, task.options, task.keep) };
+        return { prepared: await prepareWindowable(task.bytes, task.options) };
       case 'renderWindowable':
         return { rendered: await renderWindowable(task.frame, task.options) };
     }

@@ -46,16 +46,22 @@ test('files whose index row never committed are removed, with their previews; in
   await runtime.store.put(keptPreview, Buffer.from('a preview of an indexed instance'));
   const orphanPreview = previewKeysOf(orphanKey).thumbnail;
   await runtime.store.put(orphanPreview, Buffer.from('a thumbnail of an instance never indexed'));
+  const orphanKept = previewKeysOf(orphanKey).kept;
+  await runtime.store.put(orphanKept, Buffer.from('the kept frame of an instance never indexed'));
+  const keptFrame = previewKeysOf(keptRow.blob_key).kept;
+  await runtime.store.put(keptFrame, Buffer.from('the kept frame of an indexed instance'));
 
   // Too recent to judge: nothing happens.
-  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000 })).toEqual({ examined: 4, deleted: 0 });
+  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000 })).toEqual({ examined: 6, deleted: 0 });
   expect(await runtime.store.head(orphanKey)).not.toBeNull();
 
   const later = new Date(Date.now() + 2 * 3_600_000);
-  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000, now: later })).toEqual({ examined: 4, deleted: 2 });
+  expect(await sweepOrphanBlobs(runtime, { olderThanMs: 3_600_000, now: later })).toEqual({ examined: 6, deleted: 3 });
   expect(await runtime.store.head(orphanKey)).toBeNull();
   expect(await runtime.store.head(orphanPreview)).toBeNull();
+  expect(await runtime.store.head(orphanKept)).toBeNull();
   expect(await runtime.store.head(keptPreview)).not.toBeNull();
+  expect(await runtime.store.head(keptFrame)).not.toBeNull();
   const row = await runtime.db.db
     .selectFrom('instance')
     .select('blob_key')

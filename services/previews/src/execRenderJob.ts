@@ -1,14 +1,21 @@
 import type { DbHandle } from '@telerad/db';
-import { ImagingError, type RenderedImage, type RenderOptions } from '@telerad/imaging';
+import {
+  ImagingError,
+  type PreparedRender,
+  type RenderedImage,
+  type RenderOptions,
+  windowableToBytes,
+} from '@telerad/imaging';
 import { previewKeysOf } from '@telerad/ingest';
 import type { BlobStore } from '@telerad/storage';
 import type { Logger, Metrics } from '@telerad/telemetry';
 import sharp from 'sharp';
 import { PREVIEW_SPEC } from './previewSpec.js';
 
-/** The part of an imaging pool the previews need: render and nothing else. */
+/** The part of an imaging pool the previews need: a render, and one that hands back its kept frame. */
 export interface Renderer {
   render(bytes: Uint8Array, options: RenderOptions): Promise<RenderedImage>;
+  prepareWindowable(bytes: Uint8Array, options: RenderOptions): Promise<PreparedRender>;
 }
 
 export interface RenderJobDeps {
@@ -27,7 +34,9 @@ export type RenderOutcome =
 
 /**
  * Renders an instance's large preview (in the file's own window) and a thumbnail from it, stores both
- * next to the original, then marks the instance ready. Idempotent: a second run for a ready instance
+ * next to the original with the preview's kept frame (grayscale images smaller than the preview size:
+ * the frame the preview was made from, so the first new window at that size is a re-window, not a
+ * decode of the original), then marks the instance ready. Idempotent: a second run for a ready instance
  * does nothing, and one interrupted half-way rewrites the same keys. Pixel data that cannot be
  * rendered is not retried: the instance is marked failed with the imaging reason and its study counts
  * it, once. Storage or database errors are thrown, for the queue to retry.
@@ -42,9 +51,9 @@ export async function execRenderJob(instanceId: string, deps: RenderJobDeps): Pr
   if (instance.preview_status !== 'pending') return { kind: 'already' };
 
   const bytes = await deps.store.getBuffer(instance.blob_key);
-  let preview: RenderedImage;
+  let prepared: PreparedRender;
   try {
-    preview = await deps.imaging.render(bytes, {
+    prepared = await deps.imaging.prepareWindowable(bytes, {
       format: 'jpeg',
       maxSize: PREVIEW_SPEC.preview.maxSize,
       quality: PREVIEW_SPEC.preview.quality,
@@ -56,6 +65,7 @@ export async function execRenderJob(instanceId: string, deps: RenderJobDeps): Pr
     deps.logger.info({ instanceId, reason: error.code }, 'instance cannot be rendered');
     return { kind: 'unrenderable', reason: error.code };
   }
+  const preview: RenderedImage = prepared.rendered;
   const { maxSize, quality } = PREVIEW_SPEC.thumbnail;
   const thumbnail = await sharp(preview.data)
     .resize({ width: maxSize, height: maxSize, fit: 'inside', withoutEnlargement: true })
@@ -63,6 +73,11 @@ export async function execRenderJob(instanceId: string, deps: RenderJobDeps): Pr
     .toBuffer({ resolveWithObject: true });
 
   const keys = previewKeysOf(instance.blob_key);
+  if (prepared.windowable !== undefined) {
+    await deps.store.put(keys.kept, windowableToBytes(prepared.windowable), {
+      contentType: 'application/octet-stream',
+    });
+  }
   await deps.store.put(keys.preview, preview.data, { contentType: 'image/jpeg' });
   await deps.store.put(keys.thumbnail, thumbnail.data, { contentType: 'image/jpeg' });
   await deps.db.db

@@ -1,5 +1,5 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
-import { createImagingPool, type ImagingPool } from '@telerad/imaging';
+import { createImagingPool, type ImagingPool, renderWindowable, windowableFromBytes } from '@telerad/imaging';
 import { previewKeysOf, storeInstance } from '@telerad/ingest';
 import { openRuntime, type Runtime } from '@telerad/runtime';
 import { gdcmconv, pdfInstance, testConfig } from '@telerad/testkit';
@@ -70,6 +70,23 @@ describe('render job', () => {
     // The picture is the radiograph, not a flat field: a chest has dark lungs and a bright mediastinum.
     const stats = await sharp(await runtime.store.getBuffer(keys.preview)).stats();
     expect(stats.channels[0]?.stdev).toBeGreaterThan(20);
+    // Next to them, the frame the preview was made from: rendered in the file's window it is the
+    // stored preview, byte for byte, so a new window at that size re-windows it.
+    expect(keys.kept).toBe(row.blob_key.replace(/\.dcm$/, '.kept.bin'));
+    const kept = windowableFromBytes(await runtime.store.getBuffer(keys.kept));
+    expect(kept).toMatchObject({ width: 853, height: 1024, keptWidth: 1250, keptHeight: 1500 });
+    const again = await renderWindowable(kept, { format: 'jpeg', quality: 90 });
+    expect(again.data.equals(await runtime.store.getBuffer(keys.preview))).toBe(true);
+  });
+
+  test('a large radiograph keeps its preview supersampled: twice the preview size, 2 bytes a sample', async () => {
+    const stored = await send(createDxInstance({ rows: 2400, columns: 2000 }));
+    const row = await settled(stored.sopInstanceUid);
+    const bytes = await runtime.store.getBuffer(previewKeysOf(row.blob_key).kept);
+    const kept = windowableFromBytes(bytes);
+    expect(kept).toMatchObject({ width: 853, height: 1024, keptWidth: 1706, keptHeight: 2048 });
+    expect(bytes.length).toBeGreaterThan(1706 * 2048 * 2);
+    expect(bytes.length).toBeLessThan(1706 * 2048 * 2 + 1024);
   });
 
   test('a file without pixel data is marked on its instance and its study once, with the reason', async () => {
@@ -90,6 +107,7 @@ describe('render job', () => {
       .executeTakeFirstOrThrow();
     expect(study.unrenderable_count).toBe(1);
     expect(await runtime.store.head(previewKeysOf(row.blob_key).thumbnail)).toBeNull();
+    expect(await runtime.store.head(previewKeysOf(row.blob_key).kept)).toBeNull();
   });
 
   test('damaged JPEG-LS pixel data is marked corrupt, and its study counts it', async () => {

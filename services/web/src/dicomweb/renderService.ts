@@ -1,4 +1,10 @@
-import { type ImagingPool, outputSize, type RenderOptions } from '@telerad/imaging';
+import {
+  type ImagingPool,
+  outputSize,
+  type RenderOptions,
+  type WindowableFrame,
+  windowableFromBytes,
+} from '@telerad/imaging';
 import { previewKeysOf } from '@telerad/ingest';
 import { PREVIEW_SPEC, type Renderer } from '@telerad/previews';
 import { BlobNotFoundError, type BlobStore } from '@telerad/storage';
@@ -46,6 +52,8 @@ export class RenderService {
   private readonly inFlight = new Map<string, Promise<Cached & { source: RenderSource }>>();
   private readonly rewindow: RewindowCache | undefined;
   private readonly windows = new LRUCache<string, { value: { center: number; width: number } | null }>({ max: 10_000 });
+  /** Instances whose stored kept frame is missing or unreadable: not asked for again. */
+  private readonly noStoredFrame = new LRUCache<string, true>({ max: 20_000 });
 
   constructor(
     private readonly store: BlobStore,
@@ -101,7 +109,7 @@ export class RenderService {
     }
     const imaging = this.imaging();
     if (key !== null && this.rewindow !== undefined && isPool(imaging)) {
-      const kept = await this.rewindow.get(key);
+      const kept = (await this.rewindow.get(key)) ?? (await this.storedFrame(target, options, key, this.rewindow));
       if (kept !== undefined) return { ...(await imaging.renderWindowable(kept, options)), source: 'rewindowed' };
       if (this.rewindow.askedBefore(key)) {
         const bytes = await this.original(target);
@@ -112,6 +120,45 @@ export class RenderService {
     const bytes = await this.original(target);
     const image = await imaging.render(bytes, options);
     return { ...image, source: 'rendered' };
+  }
+
+  /**
+   * The kept frame the render job stored with the previews, when the request is for the preview's
+   * size and first frame: loaded once and kept in memory like any other, so a first new window on a
+   * film is a re-window (~10 ms) instead of a decode of the original. Missing or unreadable (made
+   * before kept frames were stored, lost, cut short) it is not an error: the original is rendered.
+   */
+  private async storedFrame(
+    target: RenderTarget,
+    options: RenderOptions,
+    key: string,
+    cache: RewindowCache,
+  ): Promise<WindowableFrame | undefined> {
+    const { preview } = target;
+    if (preview.status !== 'ready' || (options.frame ?? 1) !== 1) return undefined;
+    if (target.columns === null || target.rows === null || this.noStoredFrame.has(target.instanceId)) return undefined;
+    const size = outputSize(target.columns, target.rows, options);
+    if (size.width !== preview.width || size.height !== preview.height) return undefined;
+    const { windowable } = await cache.keep(key, async () => {
+      let stored: Buffer;
+      try {
+        stored = await this.store.getBuffer(previewKeysOf(target.blobKey).kept);
+      } catch (error) {
+        // Not stored (an older instance, a colour image) or lost: remembered. Storage failing now is
+        // not remembered; the original's read will say what is wrong.
+        if (error instanceof BlobNotFoundError) this.noStoredFrame.set(target.instanceId, true);
+        return {};
+      }
+      try {
+        const frame = windowableFromBytes(stored);
+        if (frame.width === size.width && frame.height === size.height) return { windowable: frame };
+      } catch {
+        // Cut short or damaged: rendered from the original, as if it were not there.
+      }
+      this.noStoredFrame.set(target.instanceId, true);
+      return {};
+    });
+    return windowable;
   }
 
   /** The re-window cache's key when the request is for a reduced size of a known image, else null. */
