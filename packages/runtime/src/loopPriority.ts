@@ -12,10 +12,13 @@
 
 /** How often the loop's lag is sampled. */
 const SAMPLE_MS = 10;
-/** Lag above which the loop counts as busy. */
-const BUSY_LAG_MS = 5;
-/** The longest one yield waits, so a steady stream of interactive requests slows intake, never stops it. */
-const MAX_YIELD_MS = 20;
+
+export const LOOP_PRIORITY = {
+  /** Lag above which the loop counts as busy. */
+  busyLagMs: 2,
+  /** The longest one yield waits, so steady interactive traffic slows intake but never stops it. */
+  maxYieldMs: 50,
+} as const;
 
 let interactive = 0;
 let lagMs = 0;
@@ -51,12 +54,12 @@ function wake(): void {
 
 /**
  * Resolves at once unless interactive work is in flight and the loop is busy; then once the
- * interactive work is done, or after at most MAX_YIELD_MS.
+ * interactive work is done, or after at most LOOP_PRIORITY.maxYieldMs.
  */
 export function yieldToInteractive(): Promise<void> | undefined {
-  if (interactive === 0 || lagMs < BUSY_LAG_MS) return undefined;
+  if (interactive === 0 || lagMs < LOOP_PRIORITY.busyLagMs) return undefined;
   return new Promise((resolve) => {
-    const timer = setTimeout(done, MAX_YIELD_MS);
+    const timer = setTimeout(done, LOOP_PRIORITY.maxYieldMs);
     function done() {
       clearTimeout(timer);
       waiters.delete(done);
