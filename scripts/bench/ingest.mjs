@@ -188,7 +188,9 @@ async function startTelerad() {
     env.DATABASE_URL = cluster.url;
   }
   env.TELERAD_WORKERS = String(workers);
-  const started = startChild('telerad', process.execPath, [mainJs], { cwd: root, env });
+  // e.g. TELERAD_BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles telerad's main thread.
+  const nodeArgs = (process.env.TELERAD_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const started = startChild('telerad', process.execPath, [...nodeArgs, mainJs], { cwd: root, env });
   const base = `http://127.0.0.1:${port}`;
   await waitFor('telerad', `${base}/healthz`, {}, started);
   return {
@@ -258,6 +260,9 @@ async function stowRun(server, studies, concurrency, { trackWorklist }) {
   };
 }
 
+/** Stages of the worklist latency of the current worklist pass (reset by each pass). */
+let stageMs = { lookup: [], submit: [], assign: [] };
+
 /** Submit the study and poll until a radiologist is assigned; ms since its upload was answered. */
 async function untilAssigned(server, agent, study, uploaded) {
   const headers = { authorization: clinicAuth };
@@ -270,11 +275,20 @@ async function untilAssigned(server, agent, study, uploaded) {
   const list = await api(`/api/studies?q=${encodeURIComponent(study.patientId)}&limit=100`);
   const found = list.items.find((s) => s.patientId === study.patientId);
   if (found === undefined) throw new Error(`study of ${study.patientId} is not in /api/studies after STOW-RS`);
+  const listed = performance.now();
   await api(`/api/studies/${found.id}/submit`, 'POST');
+  const submitted = performance.now();
   const deadline = uploaded + 60_000;
   for (let poll = 0; ; poll++) {
     const detail = await api(`/api/studies/${found.id}`);
-    if (detail.study.assignedTo !== null) return performance.now() - uploaded;
+    if (detail.study.assignedTo !== null) {
+      const now = performance.now();
+      // Where the time went: finding the study, submitting it, and the router assigning it (polled).
+      stageMs.lookup.push(listed - uploaded);
+      stageMs.submit.push(submitted - listed);
+      stageMs.assign.push(now - submitted);
+      return now - uploaded;
+    }
     if (performance.now() > deadline) {
       throw new Error(
         `study ${found.id} not assigned 60 s after upload (${detail.study.unassignedReason ?? 'no reason'})`,
@@ -414,6 +428,7 @@ async function measure(protocol, telerad, orthanc, runTag, make, run) {
     console.error(`${protocol}, ${concurrency} client(s): worklist pass on telerad`);
     const studies = make(instances, `${runTag}-${protocol}-c${concurrency}-w`);
     let w;
+    stageMs = { lookup: [], submit: [], assign: [] };
     try {
       w = await run(telerad, studies, concurrency, { trackWorklist: true });
     } finally {
@@ -432,6 +447,12 @@ async function measure(protocol, telerad, orthanc, runTag, make, run) {
         p99: round(percentile(w.latencies, 99)),
         max: round(Math.max(...w.latencies)),
         passMBps: round(w.mbps),
+        stages: Object.fromEntries(
+          Object.entries(stageMs).map(([stage, ms]) => [
+            stage,
+            { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) },
+          ]),
+        ),
       },
       latencies: w.latencies,
     });
@@ -462,6 +483,12 @@ function printTable(title, measured) {
         `${pad(r.worklistMs.p50, 12)} ${pad(r.worklistMs.p99, 7)}`,
     );
   }
+  const stages = measured.rows.map(({ concurrency, worklistMs: { stages: st } }) =>
+    Object.entries(st)
+      .map(([stage, { p50, p99 }]) => `${stage} ${p50}/${p99}`)
+      .reduce((line, part) => `${line} ${part},`, `${concurrency} client(s):`),
+  );
+  console.log(`worklist stages p50/p99 ms (lookup, submit, router assigns): ${stages.join('; ')}`);
   console.log(
     `upload-complete → assigned, all ${measured.worklistMs.samples} studies: p50 ${measured.worklistMs.p50} ms, ` +
       `p99 ${measured.worklistMs.p99} ms\ntarget: throughput ≥ Orthanc at every concurrency: ` +

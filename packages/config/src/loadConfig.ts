@@ -25,6 +25,8 @@ const envSchema = z.object({
   TELERAD_MAX_INSTANCE_MB: z.coerce.number().positive().default(512),
   /** Memory for decoded frames kept for re-windowing reduced-size renderings; 0 turns it off. */
   TELERAD_REWINDOW_CACHE_MB: z.coerce.number().min(0).default(256),
+  /** Longest a render job waits for intake to go quiet before it renders anyway; 0 = never waits. */
+  TELERAD_PREVIEW_DEFER_SECONDS: z.coerce.number().min(0).default(60),
   /** Worker processes of the all-in-one (node:cluster), or `auto` for one per core. */
   TELERAD_WORKERS: z
     .string()
@@ -92,6 +94,8 @@ export interface Config {
   maxInstanceBytes: number;
   /** Bytes of decoded frames the web keeps for re-windowing (TELERAD_REWINDOW_CACHE_MB); 0 = off. */
   rewindowCacheBytes: number;
+  /** Longest a render job yields to busy intake (TELERAD_PREVIEW_DEFER_SECONDS); 0 = it never yields. */
+  previewDeferMs: number;
   /** Worker processes the all-in-one runs (TELERAD_WORKERS, `auto` resolved to the core count). */
   workers: number;
   deliveryRetryDelaysMs: number[];
@@ -143,6 +147,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     stopGraceMs: Math.round(e.TELERAD_STOP_GRACE_SECONDS * 1000),
     maxInstanceBytes: Math.round(e.TELERAD_MAX_INSTANCE_MB * 1024 * 1024),
     rewindowCacheBytes: Math.round(e.TELERAD_REWINDOW_CACHE_MB * 1024 * 1024),
+    previewDeferMs: Math.round(e.TELERAD_PREVIEW_DEFER_SECONDS * 1000),
     workers,
     deliveryRetryDelaysMs: e.TELERAD_DELIVERY_RETRY_MS.split(',').map(Number),
     dicomwebCorsOrigins: e.TELERAD_DICOMWEB_CORS_ORIGINS,

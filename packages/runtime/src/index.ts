@@ -1,3 +1,4 @@
 export * from './checkHealth.js';
+export * from './loopPriority.js';
 export * from './openRuntime.js';
 export * from './startOpsServer.js';

@@ -20,6 +20,8 @@ export interface Metrics {
   eventStreams: Gauge;
   /** Render jobs: previews stored, or the instance marked unrenderable. */
   previews: Counter<'outcome'>;
+  /** Render jobs put back for later because intake was busy. */
+  previewDeferrals: Counter;
   /** rendered/thumbnail answers, by where they came from (stored, derived, rendered, cached). */
   renderSeconds: Histogram<'source'>;
 }
@@ -106,6 +108,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): Metri
       name: 'telerad_previews_total',
       help: 'Render jobs finished: previews stored (rendered) or the instance marked unrenderable',
       labelNames: ['outcome'],
+      registers,
+    }),
+    previewDeferrals: new Counter({
+      name: 'telerad_preview_deferrals_total',
+      help: 'Render jobs put back for later because intake was busy (they yield the cores to uploads)',
       registers,
     }),
     renderSeconds: new Histogram({

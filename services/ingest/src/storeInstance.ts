@@ -9,7 +9,7 @@ import {
   parseInstance,
   parseInstanceFile,
 } from '@telerad/dicom';
-import { enqueueRender, publishStudyEvent, scheduleStableCheck } from '@telerad/queue';
+import { enqueueRender, markIntakeActive, publishStudyEvent, scheduleStableCheck } from '@telerad/queue';
 import { resumeStudy } from '@telerad/router';
 import type { Runtime } from '@telerad/runtime';
 import type { PutResult } from '@telerad/storage';
@@ -71,6 +71,7 @@ export async function storeInstance(
   bytes: InstanceBytes,
   source: IntakeSource,
 ): Promise<StoredInstance> {
+  noteIntakeActive(deps);
   const clinic = await deps.db.db
     .selectFrom('clinic')
     .select(['id', 'code', 'hospital_id', 'default_priority', 'default_charset'])
@@ -287,6 +288,17 @@ export async function storeInstance(
 /** A PN value again from its groups, without empty trailing groups. */
 const personNameValue = (name: PersonName) =>
   [name.alphabetic, name.ideographic, name.phonetic].join('=').replace(/=+$/, '');
+
+/**
+ * Tells background work that intake is busy (see markIntakeActive): the render job waits for a quiet
+ * moment, so the cores go to storing and acknowledging what senders are sending. Not awaited: the
+ * mark is advice, and Redis being slow or away must not hold up or refuse an instance.
+ */
+function noteIntakeActive(deps: IngestDeps): void {
+  markIntakeActive(deps.redis, deps.config.queuePrefix).catch((error: unknown) =>
+    deps.logger.debug({ err: error }, 'intake activity not marked'),
+  );
+}
 
 /**
  * Asks for the instance's thumbnail and large preview. The instance is already stored and indexed, so

@@ -1,11 +1,15 @@
 import { createImagingPool } from '@telerad/imaging';
 import { QUEUES, type RenderPayload, renderPayload } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
-import { type Job, Worker } from 'bullmq';
+import { DelayedError, type Job, Worker } from 'bullmq';
+import { deferForIntake } from './deferForIntake.js';
 import { execRenderJob, type Renderer } from './execRenderJob.js';
 import { reconcilePreviews } from './reconcilePreviews.js';
 
-export type PreviewsStartDeps = Pick<Runtime, 'db' | 'store' | 'queues' | 'logger' | 'metrics' | 'config' | 'newRedis'>;
+export type PreviewsStartDeps = Pick<
+  Runtime,
+  'db' | 'store' | 'queues' | 'redis' | 'logger' | 'metrics' | 'config' | 'newRedis'
+>;
 
 export interface PreviewsService {
   /** Queues a render job for every instance without previews (also runs at start). */
@@ -27,8 +31,16 @@ export async function start(
   const imaging = options.imaging ?? (ownPool as Renderer);
   const worker = new Worker<RenderPayload>(
     QUEUES.render,
-    async (job: Job<RenderPayload>) => {
+    async (job: Job<RenderPayload>, token?: string) => {
       const { instanceId } = renderPayload.parse(job.data);
+      const wait = await deferForIntake(deps.redis, deps.config.queuePrefix, job.timestamp, deps.config.previewDeferMs);
+      if (wait > 0) {
+        // Back to the delayed set, not sleeping here: the slot and the job's lock are free meanwhile,
+        // and a stop does not wait for it.
+        await job.moveToDelayed(Date.now() + wait, token);
+        deps.metrics.previewDeferrals.inc();
+        throw new DelayedError();
+      }
       const outcome = await execRenderJob(instanceId, { ...deps, imaging, logger });
       return outcome.kind;
     },

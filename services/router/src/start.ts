@@ -8,7 +8,7 @@ import {
   slaTimerPayload,
   studyReadyPayload,
 } from '@telerad/queue';
-import type { Runtime } from '@telerad/runtime';
+import { beginInteractive, type Runtime } from '@telerad/runtime';
 import { DelayedError, type Job, Worker } from 'bullmq';
 import { execRosterSweep } from './execRosterSweep.js';
 import { execRouteJob } from './execRouteJob.js';
@@ -47,7 +47,13 @@ export async function start(
         }
         return outcome.kind;
       }
-      return (await execRouteJob(studyId, deps)).kind;
+      // Routing is what a clinic waits on after submitting: uploads yield to it (see loopPriority).
+      const end = beginInteractive();
+      try {
+        return (await execRouteJob(studyId, deps)).kind;
+      } finally {
+        end();
+      }
     },
     workerOptions,
   );

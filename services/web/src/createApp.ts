@@ -20,6 +20,7 @@ import { wadoRoutes } from './dicomweb/wadoRoutes.js';
 import { eventStreamRoute, eventTicketRoute } from './events/eventsRoutes.js';
 import { createStudyEventHub, type StudyEventHub } from './events/studyEventHub.js';
 import { errorHandler } from './httpErrors.js';
+import { interactivePriority } from './interactivePriority.js';
 import { presenceRoutes } from './roster/presenceRoutes.js';
 import { rosterRoutes } from './roster/rosterRoutes.js';
 
@@ -81,6 +82,7 @@ export function createApp(deps: WebDeps, options: AppOptions = {}): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  app.use(interactivePriority());
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
   api.use('/auth', loginRoutes({ db: deps.db, sessionTtlMs: deps.config.sessionTtlMs }));

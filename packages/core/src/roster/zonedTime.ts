@@ -71,8 +71,26 @@ function offsetAt(epochMs: number, timeZone: string): number {
   return asUtc - Math.floor(epochMs / 1000) * 1000;
 }
 
+/**
+ * Instants already worked out: routing asks for the same few shift starts and ends for every
+ * radiologist and every study, and each costs two Intl conversions (a tenth of a core was going
+ * there during an intake burst). Bounded; the answer for a key never changes.
+ */
+const instants = new Map<string, number>();
+const MAX_INSTANTS = 4096;
+
 /** The instant at which the wall clock of `timeZone` shows `date` plus `minutes` after midnight. */
 export function zonedInstant(date: string, minutes: number, timeZone: string): number {
+  const key = `${timeZone}|${date}|${minutes}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const instant = computeZonedInstant(date, minutes, timeZone);
+  if (instants.size >= MAX_INSTANTS) instants.clear();
+  instants.set(key, instant);
+  return instant;
+}
+
+function computeZonedInstant(date: string, minutes: number, timeZone: string): number {
   const [y, m, d] = date.split('-').map(Number);
   const naive = Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1) + minutes * 60_000;
   // Two passes settle the offset across a daylight-saving change.

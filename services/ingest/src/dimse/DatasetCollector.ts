@@ -1,4 +1,6 @@
+import type { Socket } from 'node:net';
 import { Writable } from 'node:stream';
+import { yieldToInteractive } from '@telerad/runtime';
 import { type InstanceBytes, SpoolingSink, type SpoolOptions } from '../instanceBytes.js';
 
 /**
@@ -11,16 +13,24 @@ export class DatasetCollector extends Writable {
   private readonly sink: SpoolingSink;
   private received = 0;
   private dropped = false;
+  private readonly connection: Pick<Socket, 'pause' | 'resume'> | undefined;
 
   constructor(
     readonly transferSyntaxUid: string,
     private readonly maxBytes: number,
-    options: { spool?: SpoolOptions /** Bytes before the dataset, e.g. the Part 10 header. */; head?: Buffer } = {},
+    options: {
+      spool?: SpoolOptions;
+      /** Bytes before the dataset, e.g. the Part 10 header. */
+      head?: Buffer;
+      /** The association's socket: paused while interactive work goes first (see loopPriority). */
+      connection?: Pick<Socket, 'pause' | 'resume'>;
+    } = {},
   ) {
     // In memory each write completes at once; a high mark keeps write() from asking dcmjs-dimse to
     // wait. Writes to a spool file complete when the file has them.
     super({ highWaterMark: 1 << 30 });
     this.sink = new SpoolingSink(options.spool, options.head);
+    this.connection = options.connection;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -37,6 +47,15 @@ export class DatasetCollector extends Writable {
     const writing = this.sink.write(chunk);
     if (writing === undefined) callback();
     else writing.then(() => callback(), callback);
+    this.yieldToInteractive();
+  }
+
+  /** Reads no more from the sender while a radiologist's or a clinic's request goes first. */
+  private yieldToInteractive(): void {
+    const turn = this.connection === undefined ? undefined : yieldToInteractive();
+    if (turn === undefined) return;
+    this.connection?.pause();
+    void turn.then(() => this.connection?.resume());
   }
 
   /** Destroyed before the end (or failed): nobody will take the bytes, so the spool file goes. */

@@ -150,6 +150,7 @@ export function createScpClass(context: ScpContext): ScpClass {
       const collector = new DatasetCollector(transferSyntaxUid, deps.config.maxInstanceBytes, {
         spool: { dir: spoolDirOf(deps.config.dataDir) },
         head,
+        connection: this.connection,
       });
       this.collectors.set(request, collector);
       return collector;

@@ -1,3 +1,4 @@
+import { yieldToInteractive } from '@telerad/runtime';
 import { type InstanceBytes, releaseInstanceBytes, SpoolingSink, type SpoolOptions } from '../instanceBytes.js';
 import { MultipartError } from './MultipartError.js';
 import { MultipartSplitter } from './MultipartSplitter.js';
@@ -81,6 +82,9 @@ async function splitParts(
     for (;;) {
       const next = await chunks.next();
       if (next.done) break;
+      // A radiologist's or a clinic's request waiting on a busy loop goes first (see loopPriority).
+      const turn = yieldToInteractive();
+      if (turn !== undefined) await turn;
       // After the closing boundary the rest is epilogue: read on (write discards it) so a
       // keep-alive connection is left at the end of this request.
       for (const event of splitter.write(asBuffer(next.value))) {
