@@ -15,9 +15,11 @@
 // same bytes by STOW-RS; telerad's render jobs are awaited so its stored previews exist.
 //
 // Preview rows, each format twice: "new window", `--iterations` requests for one instance, each in a
-// window not used before (the viewer's drag; Orthanc keeps the last decoded image, telerad keeps the
-// decoded frame at twice the output size from the second request on and re-windows it); and "new file", one request for each of `--copies` instances
-// (same pixels, new SOP Instance UID by `dcmodify -gin`) that neither server has decoded yet.
+// window not used before (the viewer's drag; Orthanc keeps the last decoded image, telerad re-windows
+// the frame its render job stored with the previews, or else one it kept decoded from the second
+// request on); and "new file", one request for each of `--copies` instances (same pixels, new SOP
+// Instance UID by `dcmodify -gin`) that neither server has decoded yet (telerad's render job has made
+// their previews and kept frames, as it does right after intake).
 // One client, requests one after another, each
 //   GET /dicomweb/studies/{st}/series/{se}/instances/{sop}/rendered?viewport=1024,1024&window=C,W,linear
 // (Orthanc: the same path under /dicom-web), with a different window every request so that no server

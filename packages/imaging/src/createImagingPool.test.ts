@@ -6,6 +6,7 @@ import { createImagingPool } from './createImagingPool.js';
 import { ImagingError } from './ImagingError.js';
 import { renderInstance } from './renderInstance.js';
 import { raster } from './testing/dicomTools.js';
+import { renderWindowable } from './windowable.js';
 
 // The pool runs the built worker (dist/worker.js): `pnpm build` before running this file alone.
 
@@ -106,5 +107,23 @@ describe('re-windowing through the pool', () => {
     expect(windowable.samples.length).toBe(160 * 200);
     expect(new Set(answers.map((a) => a.data.toString('base64'))).size).toBe(4);
     expect(answers.every((a) => a.contentType === 'image/png' && a.width === 80)).toBe(true);
+  });
+
+  test('a large re-window shared by two threads is the image one thread makes', async () => {
+    const bytes = createDxInstance({ rows: 1500, columns: 1250 });
+    const options = { format: 'jpeg', maxSize: 600 } as const;
+    const { windowable } = await pool.prepareWindowable(bytes, options);
+    if (windowable === undefined) throw new Error('a grayscale frame was not kept');
+    expect([windowable.height, windowable.keptHeight]).toEqual([600, 1200]);
+    for (const window of [
+      { center: 1400, width: 2800 },
+      { center: 1800, width: 300, fn: 'SIGMOID' as const },
+    ]) {
+      const shared = await pool.renderWindowable(windowable, { ...options, window });
+      const single = await renderWindowable(windowable, { ...options, window });
+      expect(shared.data.equals(single.data)).toBe(true);
+      expect((await renderInstance(bytes, { ...options, window })).data.equals(shared.data)).toBe(true);
+    }
+    await expect(pool.renderWindowable(windowable, { ...options, quality: 0 })).rejects.toThrow(RangeError);
   });
 });

@@ -3,8 +3,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { ImagingError, type ImagingErrorCode } from './ImagingError.js';
+import { assertOptions } from './output.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
-import type { PreparedRender, WindowableFrame } from './windowable.js';
+import { encodeDisplay, isKeptSupersampled, type PreparedRender, type WindowableFrame } from './windowable.js';
 import type { WorkerOptions, WorkerResult, WorkerTask } from './worker.js';
 
 export interface ImagingPool {
@@ -84,6 +85,17 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
       return windowable === undefined ? { rendered: asBuffer(rendered) } : { rendered: asBuffer(rendered), windowable };
     },
     async renderWindowable(frame, renderOptions) {
+      if (threads > 1 && isKeptSupersampled(frame) && frame.height >= splitFrom && isShared(frame)) {
+        // A drag waits for every re-window: two threads each make half the rows into shared memory,
+        // and sharp encodes them (on its own threads). The image is the one a single thread makes.
+        assertOptions(renderOptions);
+        const pixels = new Uint8Array(new SharedArrayBuffer(frame.width * frame.height));
+        const half = Math.ceil(frame.height / 2);
+        const part = (from: number, to: number) =>
+          run({ kind: 'displayRows', frame, options: renderOptions, pixels, from, to });
+        await Promise.all([part(0, half), part(half, frame.height)]);
+        return encodeDisplay(frame, { pixels, width: frame.width, height: frame.height }, renderOptions);
+      }
       // A kept frame in shared memory is read by the worker in place; any other is copied, not moved.
       const sent =
         frame.samples.buffer instanceof SharedArrayBuffer ? frame : { ...frame, samples: frame.samples.slice() };
@@ -101,6 +113,11 @@ export function createImagingPool(options: ImagingPoolOptions = {}): ImagingPool
     },
   };
 }
+
+/** Output rows from which a re-window is shared by two threads (a 1024-px preview: 1024 rows). */
+const splitFrom = 512;
+
+const isShared = (frame: WindowableFrame) => frame.samples.buffer instanceof SharedArrayBuffer;
 
 /** Structured clone turns a Buffer into a plain Uint8Array. */
 function asBuffer(rendered: RenderedImage): RenderedImage {

@@ -253,7 +253,15 @@ function lanczos3(t: number): number {
  */
 export async function renderWindowable(frame: WindowableFrame, options: RenderOptions): Promise<RenderedImage> {
   assertOptions(options);
-  const display = displayOf(frame, options);
+  return encodeDisplay(frame, displayOf(frame, options), options);
+}
+
+/** The last stage: display values (at the output size, or at the kept size for Lanczos) encoded. */
+export async function encodeDisplay(
+  frame: WindowableFrame,
+  display: { pixels: Uint8Array; width: number; height: number },
+  options: RenderOptions,
+): Promise<RenderedImage> {
   let pipeline = sharp(display.pixels, { raw: { width: display.width, height: display.height, channels: 1 } });
   pipeline = pipeline.toColourspace('b-w');
   if (display.width !== frame.width || display.height !== frame.height) {
@@ -271,19 +279,47 @@ export function displayOf(
   frame: WindowableFrame,
   options: Pick<RenderOptions, 'window'>,
 ): { pixels: Uint8Array; width: number; height: number } {
+  const { samples, keptWidth, keptHeight, width, height } = frame;
+  if (isKeptSupersampled(frame)) {
+    const pixels = new Uint8Array(width * height);
+    displayRows(frame, options, pixels, 0, height);
+    return { pixels, width, height };
+  }
+  const table = displayTable(frame, options);
+  const pixels = new Uint8Array(samples.length);
+  for (let index = 0; index < samples.length; index++) pixels[index] = table[samples[index] as number] as number;
+  return { pixels, width: keptWidth, height: keptHeight };
+}
+
+/** True when the frame is kept at twice its output size (each output pixel the mean of 2 × 2). */
+export function isKeptSupersampled(frame: WindowableFrame): boolean {
+  return frame.keptWidth === frame.width * 2 && frame.keptHeight === frame.height * 2;
+}
+
+/**
+ * Output rows `from` to `to` (exclusive) of a supersampled frame into `pixels` (the whole output
+ * image): steps 2 and 3 for part of the image, so that two threads can share one re-window.
+ */
+export function displayRows(
+  frame: WindowableFrame,
+  options: Pick<RenderOptions, 'window'>,
+  pixels: Uint8Array,
+  from: number,
+  to: number,
+): void {
+  if (!isKeptSupersampled(frame)) throw new RangeError('rows are rendered only from a supersampled frame');
+  meanOfFour(frame.samples, frame.width, from, to, displayTable(frame, options), pixels);
+}
+
+/** VOI LUT and presentation for every 16-bit level, into 8 bits. */
+function displayTable(frame: WindowableFrame, options: Pick<RenderOptions, 'window'>): Uint8Array {
   const voi = options.window ? windowTransform(options.window) : voiTransformOf(frame.defaultVoi);
   const table = new Uint8Array(levels);
   for (let sample = 0; sample < levels; sample++) {
     const shown = Math.round(255 * Math.min(1, Math.max(0, voi(frame.base + sample * frame.step))));
     table[sample] = frame.invert ? 255 - shown : shown;
   }
-  const { samples, keptWidth, keptHeight, width, height } = frame;
-  if (keptWidth === width * 2 && keptHeight === height * 2) {
-    return { pixels: meanOfFour(samples, width, height, table), width, height };
-  }
-  const pixels = new Uint8Array(samples.length);
-  for (let index = 0; index < samples.length; index++) pixels[index] = table[samples[index] as number] as number;
-  return { pixels, width: keptWidth, height: keptHeight };
+  return table;
 }
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -292,11 +328,17 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * Each output pixel: the mean of the display values of its 2 × 2 kept samples, rounded half up. Each
  * row's sample pairs are read as one 32-bit word (half the loads; the kept width is even).
  */
-function meanOfFour(samples: Uint16Array, width: number, height: number, table: Uint8Array): Uint8Array {
-  const pixels = new Uint8Array(width * height);
+function meanOfFour(
+  samples: Uint16Array,
+  width: number,
+  from: number,
+  to: number,
+  table: Uint8Array,
+  pixels: Uint8Array,
+): void {
   if (littleEndian && samples.byteOffset % 4 === 0) {
     const words = new Uint32Array(samples.buffer, samples.byteOffset, samples.length >> 1);
-    for (let y = 0; y < height; y++) {
+    for (let y = from; y < to; y++) {
       let top = 2 * y * width;
       let bottom = top + width;
       let at = y * width;
@@ -312,10 +354,10 @@ function meanOfFour(samples: Uint16Array, width: number, height: number, table: 
           2;
       }
     }
-    return pixels;
+    return;
   }
   const keptWidth = width * 2;
-  for (let y = 0; y < height; y++) {
+  for (let y = from; y < to; y++) {
     let top = 2 * y * keptWidth;
     let bottom = top + keptWidth;
     let at = y * width;
@@ -331,7 +373,6 @@ function meanOfFour(samples: Uint16Array, width: number, height: number, table: 
       bottom += 2;
     }
   }
-  return pixels;
 }
 
 /** Bytes a kept frame holds (for a bytes-bounded cache). */

@@ -4,7 +4,7 @@ import { decodeFrame } from './decodeFrame.js';
 import { ImagingError } from './ImagingError.js';
 import { prepareWindowable, renderInstance } from './renderInstance.js';
 import type { DecodedFrame, RenderedImage, RenderOptions } from './types.js';
-import { type PreparedRender, renderWindowable, type WindowableFrame } from './windowable.js';
+import { displayRows, type PreparedRender, renderWindowable, type WindowableFrame } from './windowable.js';
 
 export interface WorkerOptions {
   niceness: number;
@@ -25,7 +25,16 @@ export type WorkerTask =
   | { kind: 'render'; bytes: Uint8Array; options: RenderOptions }
   | { kind: 'decodeFrame'; bytes: Uint8Array; frame: number }
   | { kind: 'prepareWindowable'; bytes: Uint8Array; options: RenderOptions }
-  | { kind: 'renderWindowable'; frame: WindowableFrame; options: RenderOptions };
+  | { kind: 'renderWindowable'; frame: WindowableFrame; options: RenderOptions }
+  | {
+      kind: 'displayRows';
+      frame: WindowableFrame;
+      options: RenderOptions;
+      /** The whole output image, in shared memory; this task writes rows `from` to `to`. */
+      pixels: Uint8Array;
+      from: number;
+      to: number;
+    };
 
 /** Errors cross the thread boundary as data: structured clone drops an Error's class and code. */
 export type WorkerFailure = { failed: { name: string; code?: string; message: string } };
@@ -33,6 +42,7 @@ export type WorkerResult =
   | { rendered: RenderedImage }
   | { decoded: DecodedFrame }
   | { prepared: PreparedRender }
+  | { rows: number }
   | WorkerFailure;
 
 export default async function run(task: WorkerTask): Promise<WorkerResult> {
@@ -46,6 +56,9 @@ export default async function run(task: WorkerTask): Promise<WorkerResult> {
         return { prepared: await prepareWindowable(task.bytes, task.options) };
       case 'renderWindowable':
         return { rendered: await renderWindowable(task.frame, task.options) };
+      case 'displayRows':
+        displayRows(task.frame, task.options, task.pixels, task.from, task.to);
+        return { rows: task.to - task.from };
     }
   } catch (error) {
     if (error instanceof ImagingError)
