@@ -22,6 +22,9 @@
 // assigned, without holding up the next upload. Polling starts at 5 ms and backs off to 100 ms, so a
 // latency is an upper bound, high by at most one poll interval; polling every few ms for every study
 // would load telerad's single embedded-database connection and slow the uploads being measured.
+// Each worklist pass also prints where that time went (p50/p99 of: finding the study, submitting it,
+// the router assigning it). TELERAD_BENCH_NODE_ARGS passes options to telerad's node, e.g.
+// '--cpu-prof --cpu-prof-dir=/tmp/prof' with TELERAD_STOP_GRACE_SECONDS=3 to profile a run.
 //
 // C-STORE (skip with --no-cstore): the same kind of files, written to the temp dir before the clock
 // starts, sent by dcmtk `storescu` processes, each one association carrying its share of the files

@@ -36,8 +36,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TELERAD_REWINDOW_CACHE_MB: 'lots' })).toThrow(/TELERAD_REWINDOW_CACHE_MB/);
   });
 
-  test('render jobs yield to intake for up to 60 s by default; 0 never yields; a bad value named', () => {
-    expect(loadConfig({}).previewDeferMs).toBe(60_000);
+  test('render jobs yield to intake for up to 10 minutes by default; 0 never yields; a bad value named', () => {
+    expect(loadConfig({}).previewDeferMs).toBe(600_000);
     expect(loadConfig({ TELERAD_PREVIEW_DEFER_SECONDS: '2.5' }).previewDeferMs).toBe(2500);
     expect(loadConfig({ TELERAD_PREVIEW_DEFER_SECONDS: '0' }).previewDeferMs).toBe(0);
     expect(() => loadConfig({ TELERAD_PREVIEW_DEFER_SECONDS: '-1' })).toThrow(/TELERAD_PREVIEW_DEFER_SECONDS/);

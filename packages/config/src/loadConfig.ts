@@ -26,7 +26,7 @@ const envSchema = z.object({
   /** Memory for decoded frames kept for re-windowing reduced-size renderings; 0 turns it off. */
   TELERAD_REWINDOW_CACHE_MB: z.coerce.number().min(0).default(256),
   /** Longest a render job waits for intake to go quiet before it renders anyway; 0 = never waits. */
-  TELERAD_PREVIEW_DEFER_SECONDS: z.coerce.number().min(0).default(60),
+  TELERAD_PREVIEW_DEFER_SECONDS: z.coerce.number().min(0).default(600),
   /** Worker processes of the all-in-one (node:cluster), or `auto` for one per core. */
   TELERAD_WORKERS: z
     .string()
