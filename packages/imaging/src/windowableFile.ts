@@ -17,17 +17,8 @@ import type { WindowableFrame } from './windowable.js';
 const MAGIC = 'TLKF';
 export const WINDOWABLE_FILE_VERSION = 1;
 
-interface Header {
-  keptWidth: number;
-  keptHeight: number;
-  width: number;
-  height: number;
-  base: number;
-  step: number;
-  invert: boolean;
-  defaultVoi: StoredVoi;
-  crc32: number;
-}
+/** The kept frame's fields but its samples, with the default window as stored, and the samples' CRC. */
+type Header = Omit<WindowableFrame, 'samples' | 'defaultVoi'> & { defaultVoi: StoredVoi; crc32: number };
 
 type StoredVoi =
   | Exclude<VoiSpec, { kind: 'lut' }>

@@ -1,11 +1,9 @@
 import { createDxInstance } from '@telerad/dicom';
-import { createImagingPool, type ImagingPool } from '@telerad/imaging';
 import { storeInstance } from '@telerad/ingest';
 import { markIntakeActive } from '@telerad/queue';
-import { openRuntime, type Runtime } from '@telerad/runtime';
-import { testConfig } from '@telerad/testkit';
+import type { Runtime } from '@telerad/runtime';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type PreviewsService, start } from './start.js';
+import { type PreviewsStack, startPreviewsStack } from './testing/previewsStack.js';
 
 const MAX_DEFER_MS = 2500;
 
@@ -15,31 +13,17 @@ const MAX_DEFER_MS = 2500;
  * Real PostgreSQL, Redis and imaging pool.
  */
 describe('render jobs wait for a quiet moment in intake', () => {
+  let stack: PreviewsStack;
   let runtime: Runtime;
-  let cleanup: () => Promise<void>;
-  let imaging: ImagingPool;
-  let previews: PreviewsService;
   let clinicId: string;
 
   beforeAll(async () => {
-    const t = await testConfig({
-      database: 'postgres',
-      env: { TELERAD_PREVIEW_DEFER_SECONDS: String(MAX_DEFER_MS / 1000) },
-    });
-    cleanup = t.cleanup;
-    runtime = await openRuntime(t.config);
-    imaging = createImagingPool({ threads: 1 });
-    previews = await start(runtime, { imaging });
-    clinicId = (
-      await runtime.db.db.selectFrom('clinic').select('id').where('code', '=', 'clinic-a').executeTakeFirstOrThrow()
-    ).id;
+    stack = await startPreviewsStack({ TELERAD_PREVIEW_DEFER_SECONDS: String(MAX_DEFER_MS / 1000) });
+    ({ runtime, clinicId } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await previews?.stop();
-    await imaging?.close();
-    await runtime?.close();
-    await cleanup?.();
+    await stack?.close();
   });
 
   const prefix = () => runtime.config.queuePrefix;

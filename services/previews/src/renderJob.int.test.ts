@@ -1,37 +1,29 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
-import { createImagingPool, type ImagingPool, renderWindowable, windowableFromBytes } from '@telerad/imaging';
+import { type ImagingPool, renderWindowable, windowableFromBytes } from '@telerad/imaging';
 import { previewKeysOf, storeInstance } from '@telerad/ingest';
-import { openRuntime, type Runtime } from '@telerad/runtime';
-import { gdcmconv, pdfInstance, testConfig } from '@telerad/testkit';
+import type { Runtime } from '@telerad/runtime';
+import { gdcmconv, pdfInstance } from '@telerad/testkit';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { execRenderJob } from './execRenderJob.js';
-import { type PreviewsService, start } from './start.js';
+import type { PreviewsService } from './start.js';
+import { type PreviewsStack, startPreviewsStack } from './testing/previewsStack.js';
 
 /** Previews made after intake, against real PostgreSQL, Redis, the object store and the imaging pool. */
 describe('render job', () => {
+  let stack: PreviewsStack;
   let runtime: Runtime;
-  let cleanup: () => Promise<void>;
   let imaging: ImagingPool;
   let previews: PreviewsService;
   let clinicId: string;
 
   beforeAll(async () => {
-    const t = await testConfig({ database: 'postgres' });
-    cleanup = t.cleanup;
-    runtime = await openRuntime(t.config);
-    imaging = createImagingPool({ threads: 1 });
-    previews = await start(runtime, { imaging });
-    clinicId = (
-      await runtime.db.db.selectFrom('clinic').select('id').where('code', '=', 'clinic-a').executeTakeFirstOrThrow()
-    ).id;
+    stack = await startPreviewsStack();
+    ({ runtime, imaging, previews, clinicId } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await previews?.stop();
-    await imaging?.close();
-    await runtime?.close();
-    await cleanup?.();
+    await stack?.close();
   });
 
   const send = (bytes: Buffer) => storeInstance(runtime, bytes, { clinicId, actor: 'clinic:test', channel: 'stow-rs' });
