@@ -53,3 +53,38 @@ test('an image that arrives while the radiologist reads marks the study on the w
   expect(item).toMatchObject({ status: 'reading', instanceCount: 2 });
   expect(Date.parse(item.lateInstanceAt)).toBeGreaterThan(Date.parse(item.readyAt));
 });
+
+test('submitting makes the study ready once, with its audit event; a second submit changes nothing', async () => {
+  const studyInstanceUid = newUid();
+  await stow(createDxInstance({ studyInstanceUid })).expect(200);
+  const list = await request(app).get('/api/studies').set('authorization', 'Bearer demo-token-clinic-a').expect(200);
+  const id = list.body.items.find((s: { studyInstanceUid: string }) => s.studyInstanceUid === studyInstanceUid).id;
+  const submit = () =>
+    request(app).post(`/api/studies/${id}/submit`).set('authorization', 'Bearer demo-token-clinic-a').expect(200);
+  const state = async () => {
+    const study = await runtime.db.db
+      .selectFrom('study')
+      .select(['status', 'ready_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    const audit = await runtime.db.db
+      .selectFrom('audit_event')
+      .select(['actor', 'action'])
+      .where('study_id', '=', id)
+      .where('action', '=', 'study.submit')
+      .execute();
+    return { ...study, audit };
+  };
+
+  await submit();
+  const first = await state();
+  expect(first.status).toBe('ready');
+  expect(first.ready_at).toBeInstanceOf(Date);
+  expect(first.audit).toEqual([{ actor: 'clinic:clinic-a', action: 'study.submit' }]);
+
+  await submit();
+  expect(await state()).toEqual(first);
+  // Another clinic's token gets no further than a refusal, and changes nothing either.
+  await request(app).post(`/api/studies/${id}/submit`).set('authorization', 'Bearer demo-token-clinic-b').expect(403);
+  expect(await state()).toEqual(first);
+});

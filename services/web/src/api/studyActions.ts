@@ -1,4 +1,11 @@
-import { ConflictError, computeDeadline, nextStudyStatus, type Principal, ValidationError } from '@telerad/core';
+import {
+  ConflictError,
+  computeDeadline,
+  nextStudyStatus,
+  type Principal,
+  type Priority,
+  ValidationError,
+} from '@telerad/core';
 import { type Database, type Report, recordAudit } from '@telerad/db';
 import { sendingClinicOfPrincipal } from '@telerad/ingest';
 import {
@@ -11,7 +18,7 @@ import {
 } from '@telerad/queue';
 import type { Runtime } from '@telerad/runtime';
 import { sql, type Transaction } from 'kysely';
-import { loadStudyForUpdate } from './loadStudyForUpdate.js';
+import { assertStudyId, loadStudyForUpdate } from './loadStudyForUpdate.js';
 import { radiologistOf } from './tenancy.js';
 import { assertMayOpen } from './worklistPlan.js';
 
@@ -19,8 +26,59 @@ type Deps = Pick<Runtime, 'db' | 'queues' | 'redis' | 'logger' | 'metrics' | 'co
 
 /** The clinic says the study is complete: the SLA clock starts now and the router takes it. */
 export async function submitStudy(deps: Deps, principal: Principal, studyId: string): Promise<void> {
-  sendingClinicOfPrincipal(principal);
-  const changed = await deps.db.db.transaction().execute(async (trx) => {
+  const sender = sendingClinicOfPrincipal(principal);
+  assertStudyId(studyId);
+  const changed =
+    (await submitInOneStatement(deps, sender, studyId)) ?? (await submitChecked(deps, principal, studyId));
+  if (changed !== null) {
+    deps.metrics.studiesReady.inc({ priority: changed.priority });
+    await enqueueRoute(deps.queues, studyId, 'submitted');
+    await publish(deps, 'updated', changed, null);
+  }
+}
+
+/**
+ * The usual submit — the sending clinic's own study, still receiving — in one statement: status,
+ * ready time and the audit event together, one round trip instead of five (a clinic waits on it, and
+ * during an intake burst every round trip costs). Undefined when the study is not such a study; the
+ * checked path then says why, or does nothing for a study already submitted.
+ */
+async function submitInOneStatement(
+  deps: Deps,
+  sender: { clinicId: string; actor: string },
+  studyId: string,
+): Promise<SubmittedStudy | undefined> {
+  const now = new Date();
+  return deps.db.db
+    .with('submitted', (db) =>
+      db
+        .updateTable('study')
+        .set({ status: nextStudyStatus('receiving', 'complete'), ready_at: now, updated_at: now })
+        .where('id', '=', studyId)
+        .where('clinic_id', '=', sender.clinicId)
+        .where('status', '=', 'receiving')
+        .returning(['id', 'hospital_id', 'clinic_id', 'priority']),
+    )
+    .with('audited', (db) =>
+      db
+        .insertInto('audit_event')
+        .columns(['actor', 'action', 'study_id'])
+        .expression((eb) =>
+          eb
+            .selectFrom('submitted')
+            .select((s) => [s.val(sender.actor).as('actor'), s.val('study.submit').as('action'), 'submitted.id']),
+        ),
+    )
+    .selectFrom('submitted')
+    .selectAll()
+    .executeTakeFirst();
+}
+
+type SubmittedStudy = { id: string; hospital_id: string; clinic_id: string; priority: Priority };
+
+/** Submit with the study locked and the caller's right to it checked: not found, not theirs, or done. */
+async function submitChecked(deps: Deps, principal: Principal, studyId: string): Promise<SubmittedStudy | null> {
+  return deps.db.db.transaction().execute(async (trx) => {
     const study = await loadStudyForUpdate(trx, principal, studyId);
     if (study.status !== 'receiving') return null; // already complete: submitting twice is harmless
     await trx
@@ -29,13 +87,8 @@ export async function submitStudy(deps: Deps, principal: Principal, studyId: str
       .where('id', '=', studyId)
       .execute();
     await audit(trx, principal, 'study.submit', studyId);
-    deps.metrics.studiesReady.inc({ priority: study.priority });
     return study;
   });
-  if (changed !== null) {
-    await enqueueRoute(deps.queues, studyId, 'submitted');
-    await publish(deps, 'updated', changed, null);
-  }
 }
 
 /** A radiologist takes the study: nobody else can write its report until it is released. */
