@@ -19,5 +19,5 @@ export async function markIntakeActive(redis: Redis, prefix: string, quietMs = I
 export async function intakeActiveForMs(redis: Redis, prefix: string): Promise<number> {
   const remaining = await redis.pttl(keyOf(prefix));
   // -2: no mark (quiet); -1: a mark without expiry, which markIntakeActive never writes.
-  return remaining > 0 ? remaining : 0;
+  return Math.max(remaining, 0);
 }
