@@ -7,6 +7,18 @@ import { phantom, syntheticImage } from './syntheticImage.js';
 const rows = 96;
 const columns = 80;
 
+/** The 12-bit MONOCHROME2 phantom most display cases start from, with their own attributes. */
+const phantom12 = (attributes: Parameters<typeof syntheticImage>[0]['attributes']) =>
+  syntheticImage({
+    rows,
+    columns,
+    bitsAllocated: 16,
+    bitsStored: 12,
+    photometric: 'MONOCHROME2',
+    value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
+    attributes,
+  });
+
 export const sources = {
   dx: () => createDxInstance({ rows: 120, columns: 100 }),
   dxMasked: () =>
@@ -52,55 +64,30 @@ export const sources = {
       value: (x, y) => 16383 * phantom(x, y, 0, columns, rows),
       attributes: { WindowCenter: '8000', WindowWidth: '12000' },
     }),
-  sigmoid: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-      attributes: { WindowCenter: '2000', WindowWidth: '1500', VOILUTFunction: 'SIGMOID' },
-    }),
+  sigmoid: () => phantom12({ WindowCenter: '2000', WindowWidth: '1500', VOILUTFunction: 'SIGMOID' }),
   modalityLut: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-      attributes: {
-        // A logarithmic Modality LUT over the whole stored range, output 0–65535.
-        ModalityLUTSequence: [
-          {
-            LUTDescriptor: [4096, 0, 16],
-            ModalityLUTType: 'OD',
-            LUTData: Array.from({ length: 4096 }, (_, i) => Math.round((65535 * Math.log1p(i)) / Math.log1p(4095))),
-            _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
-          },
-        ],
-      },
+    phantom12({
+      // A logarithmic Modality LUT over the whole stored range, output 0–65535.
+      ModalityLUTSequence: [
+        {
+          LUTDescriptor: [4096, 0, 16],
+          ModalityLUTType: 'OD',
+          LUTData: Array.from({ length: 4096 }, (_, i) => Math.round((65535 * Math.log1p(i)) / Math.log1p(4095))),
+          _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
+        },
+      ],
     }),
   voiLut: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
-      attributes: {
-        // A VOI LUT from 500 to 3571 (3072 entries, 12-bit output) with a gamma curve.
-        VOILUTSequence: [
-          {
-            LUTDescriptor: [3072, 500, 12],
-            LUTExplanation: 'GAMMA',
-            LUTData: Array.from({ length: 3072 }, (_, i) => Math.round(4095 * (i / 3071) ** 0.6)),
-            _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
-          },
-        ],
-      },
+    phantom12({
+      // A VOI LUT from 500 to 3571 (3072 entries, 12-bit output) with a gamma curve.
+      VOILUTSequence: [
+        {
+          LUTDescriptor: [3072, 500, 12],
+          LUTExplanation: 'GAMMA',
+          LUTData: Array.from({ length: 3072 }, (_, i) => Math.round(4095 * (i / 3071) ** 0.6)),
+          _vrMap: { LUTDescriptor: 'US', LUTData: 'US' },
+        },
+      ],
     }),
   bits1: () =>
     syntheticImage({
