@@ -117,15 +117,18 @@ export async function keepFrame(
   };
 }
 
-/** `to[i]` = `table` at the stored bits of sample i; one loop per array type keeps each monomorphic. */
-function lookUp(samples: StoredSamples, mask: number, table: Float32Array, to: Float32Array): void {
+/**
+ * `to[i]` = `table` at the stored bits of sample `start + i` (the whole frame, or one row); one loop
+ * per array type keeps each monomorphic.
+ */
+function lookUp(samples: StoredSamples, mask: number, table: Float32Array, to: Float32Array, start = 0): void {
   const { values, shift } = samples;
   if (values instanceof Uint16Array) {
     for (let index = 0; index < to.length; index++)
-      to[index] = table[((values[index] as number) >> shift) & mask] as number;
+      to[index] = table[((values[start + index] as number) >> shift) & mask] as number;
   } else {
     for (let index = 0; index < to.length; index++)
-      to[index] = table[((values[index] as number) >> shift) & mask] as number;
+      to[index] = table[((values[start + index] as number) >> shift) & mask] as number;
   }
 }
 
@@ -163,25 +166,13 @@ function resample(
   scale: number,
   out: Uint16Array,
 ): void {
-  const { values, shift } = samples;
   const top = levels - 1;
   const row = new Float32Array(from.width);
-  const lookUpRow = (y: number) => {
-    const start = y * from.width;
-    if (values instanceof Uint16Array) {
-      for (let x = 0; x < from.width; x++) row[x] = table[((values[start + x] as number) >> shift) & mask] as number;
-    } else {
-      for (let x = 0; x < from.width; x++) row[x] = table[((values[start + x] as number) >> shift) & mask] as number;
-    }
-  };
+  const lookUpRow = (y: number) => lookUp(samples, mask, table, row, y * from.width);
   if (from.width === to.width && from.height === to.height) {
     for (let y = 0; y < from.height; y++) {
       lookUpRow(y);
-      const at = y * to.width;
-      for (let x = 0; x < to.width; x++) {
-        const value = (row[x] as number) + 0.5;
-        out[at + x] = Math.min(top, Math.max(0, value));
-      }
+      quantise(row, out.subarray(y * to.width, (y + 1) * to.width));
     }
     return;
   }
