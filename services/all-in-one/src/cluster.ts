@@ -1,16 +1,18 @@
 import cluster, { type Worker } from 'node:cluster';
+import net from 'node:net';
 import { type Config, loadRegion, type Region } from '@telerad/config';
-import { scheduleOrphanSweep } from '@telerad/ingest';
+import { scheduleOrphanSweep, startCStoreScp } from '@telerad/ingest';
 import { startEmbeddedRedis } from '@telerad/queue';
-import { openBlobStore, prepareDatabase } from '@telerad/runtime';
-import { createLogger, createMetrics } from '@telerad/telemetry';
+import { lowerProcessPriority, openBlobStore, openRuntime, prepareDatabase } from '@telerad/runtime';
+import { createLogger, createMetrics, type Logger, type Metrics } from '@telerad/telemetry';
 import { AggregatorRegistry } from 'prom-client';
 import { exitAfterStop } from './exitAfterStop.js';
 import { startAllInOne } from './startAllInOne.js';
 
 /** Messages between the primary and its workers (besides prom-client's own). */
 type WorkerMessage =
-  | { type: 'telerad:ready'; port: number; dicomPort: number }
+  /** A worker serves: an all-in-one names its HTTP port (and its DICOM port when it runs the SCP too), the DICOM process its DICOM port. */
+  | { type: 'telerad:ready'; port: number | null; dicomPort: number | null }
   | { type: 'telerad:metrics-request'; requestId: number };
 type PrimaryMessage = { type: 'telerad:metrics'; requestId: number; text?: string; error?: string };
 
@@ -19,6 +21,11 @@ const HEALTHY_LIFETIME_MS = 60_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** After a worker's own stop grace (TELERAD_STOP_GRACE_SECONDS), how long before the primary kills it. */
 const KILL_AFTER_GRACE_MS = 5_000;
+/** The nice value of the DICOM process (TELERAD_DICOM_PROCESS=separate): below everything else. */
+export const DICOM_PROCESS_NICENESS = 10;
+/** Tells a forked worker what it is; set by the primary in the worker's environment. */
+const ROLE_VARIABLE = 'TELERAD_CLUSTER_ROLE';
+type Role = 'all-in-one' | 'dicom';
 
 export interface ClusterStarted {
   region: Region;
@@ -27,12 +34,16 @@ export interface ClusterStarted {
 }
 
 /**
- * The primary of TELERAD_WORKERS worker processes. What must happen once happens here, before any
- * worker is forked: migrations and region seeding, the embedded redis-server when REDIS_URL is unset
- * (its URL is handed to the workers), and the hourly orphan-file sweep. The workers share the HTTP
- * and DICOM ports (node:cluster hands connections round-robin). A worker that dies is started again
- * after a back-off (1 s, doubling to 30 s while it keeps dying young); SIGINT/SIGTERM stop the
- * workers gracefully, then the primary. `onStarted` runs once every worker is serving.
+ * The primary of TELERAD_WORKERS worker processes and, with TELERAD_DICOM_PROCESS=separate, of the
+ * DICOM process: the C-STORE SCP alone, at nice 10, so the kernel runs the API, the worklist and the
+ * router first while modalities send (the all-in-one workers then leave the DICOM port to it). What
+ * must happen once happens here, before any worker is forked: migrations and region seeding, the
+ * embedded redis-server when REDIS_URL is unset (its URL is handed to the workers), and the hourly
+ * orphan-file sweep. The workers share the HTTP port (and the DICOM port when each runs the SCP);
+ * with several, node:cluster hands connections round-robin, with one each port goes straight to its
+ * process. A worker that dies is started again after a back-off (1 s, doubling to 30 s while it
+ * keeps dying young); SIGINT/SIGTERM stop the workers gracefully, then the primary. `onStarted`
+ * runs once every worker is serving.
  */
 export async function runPrimary(config: Config, onStarted: (started: ClusterStarted) => void): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'telerad-primary' });
@@ -69,23 +80,42 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
   // Each worker's /metrics asks the primary, which gathers every worker's registry (prom-client's
   // cluster support) and answers with all of them, each series labelled with its worker.
   const aggregator = new AggregatorRegistry();
+  // Slots 0 … workers-1 are all-in-one workers; with a separate DICOM process it takes the last slot.
+  const roles: Role[] = Array.from({ length: config.workers }, () => 'all-in-one');
+  if (config.dicomProcess === 'separate') roles.push('dicom');
   const slots = new Map<Worker, { slot: number; startedAt: number }>();
-  const failures = new Array<number>(config.workers).fill(0);
+  const failures = new Array<number>(roles.length).fill(0);
   const restartTimers = new Set<NodeJS.Timeout>();
   const ready = new Set<number>();
   let started = false;
   let stopping = false;
+  let port: number | null = null;
+  let dicomPort: number | null = null;
+  // One port per process, not one per connection, when a single process listens on it.
+  if (config.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
+
+  // The DICOM process listens on a socket of its own; with TELERAD_DICOM_PORT=0 the port is chosen
+  // here, once, so a replacement DICOM process listens where its predecessor did.
+  const dicomProcessPort =
+    config.dicomProcess === 'separate' && config.dicomPort === 0 ? await freePort() : config.dicomPort;
 
   const fork = (slot: number) => {
-    const worker = cluster.fork({ REDIS_URL: redisUrl });
+    const role = roles[slot] ?? 'all-in-one';
+    const worker = cluster.fork({
+      REDIS_URL: redisUrl,
+      [ROLE_VARIABLE]: role,
+      ...(role === 'dicom' ? { TELERAD_DICOM_PORT: String(dicomProcessPort) } : {}),
+    });
     slots.set(worker, { slot, startedAt: Date.now() });
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'telerad:ready') {
-        logger.info({ worker: worker.id, pid: worker.process.pid, slot }, 'worker serving');
+        logger.info({ worker: worker.id, pid: worker.process.pid, slot, role }, 'worker serving');
         ready.add(slot);
-        if (!started && ready.size === config.workers) {
+        port ??= message.port;
+        dicomPort ??= message.dicomPort;
+        if (!started && ready.size === roles.length && port !== null && dicomPort !== null) {
           started = true;
-          onStarted({ region, port: message.port, dicomPort: message.dicomPort });
+          onStarted({ region, port, dicomPort });
         }
       } else if (message.type === 'telerad:metrics-request') {
         const answer = (reply: Omit<PrimaryMessage, 'type' | 'requestId'>) => {
@@ -149,23 +179,32 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
 
   process.once('SIGINT', () => void stop('SIGINT', 0));
   process.once('SIGTERM', () => void stop('SIGTERM', 0));
-  logger.info({ workers: config.workers }, 'starting workers');
-  for (let slot = 0; slot < config.workers; slot++) fork(slot);
+  logger.info({ workers: config.workers, dicomProcess: config.dicomProcess }, 'starting workers');
+  for (let slot = 0; slot < roles.length; slot++) fork(slot);
 }
 
 /**
- * One worker: the whole all-in-one on a database the primary prepared and the Redis it named,
- * without the orphan sweep (the primary's). Its metrics carry a `worker` label; its /metrics answers
- * for every worker.
+ * One worker, on a database the primary prepared and the Redis it named, without the orphan sweep
+ * (the primary's): the whole all-in-one (without the C-STORE SCP when the DICOM process has it), or
+ * the DICOM process. Its metrics carry a `worker` label (its number, or `dicom`); an all-in-one's
+ * /metrics answers for every worker.
  */
 export async function runWorker(config: Config): Promise<void> {
   const worker = cluster.worker;
   if (worker === undefined) throw new Error('runWorker runs in a node:cluster worker process');
-  const logger = createLogger({ level: config.logLevel, name: `telerad-worker-${worker.id}` });
+  const role: Role = process.env[ROLE_VARIABLE] === 'dicom' ? 'dicom' : 'all-in-one';
+  const logger = createLogger({
+    level: config.logLevel,
+    name: role === 'dicom' ? 'telerad-dicom' : `telerad-worker-${worker.id}`,
+  });
   const metrics = createMetrics();
-  metrics.registry.setDefaultLabels({ worker: String(worker.id) });
+  metrics.registry.setDefaultLabels({ worker: role === 'dicom' ? 'dicom' : String(worker.id) });
   new AggregatorRegistry(); // answers the primary's requests for this worker's metrics
   AggregatorRegistry.setRegistries([metrics.registry]);
+  if (role === 'dicom') {
+    await runDicomProcess(config, logger, metrics);
+    return;
+  }
   listenForMetrics();
   const ownMetrics = metrics.registry.metrics.bind(metrics.registry);
   metrics.registry.metrics = () =>
@@ -174,7 +213,13 @@ export async function runWorker(config: Config): Promise<void> {
       return ownMetrics();
     });
 
-  const app = await startAllInOne(config, { logger, metrics, databasePrepared: true, orphanSweep: false });
+  const app = await startAllInOne(config, {
+    logger,
+    metrics,
+    databasePrepared: true,
+    orphanSweep: false,
+    cstore: config.dicomProcess === 'inline',
+  });
   let stopping = false;
   const stop = async (reason: string) => {
     if (stopping) return;
@@ -187,6 +232,54 @@ export async function runWorker(config: Config): Promise<void> {
   // The primary is gone (killed): nobody hands out connections any more.
   process.once('disconnect', () => void stop('primary gone'));
   send({ type: 'telerad:ready', port: app.port, dicomPort: app.dicomPort });
+}
+
+/**
+ * The DICOM process: the C-STORE SCP alone on the shared runtime's database, Redis and object
+ * storage, every thread at nice 10. It indexes and queues exactly as the SCP does inline; only the
+ * kernel's choice of what to run first on a busy machine changes.
+ */
+async function runDicomProcess(config: Config, logger: Logger, metrics: Metrics): Promise<void> {
+  lowerProcessPriority(DICOM_PROCESS_NICENESS);
+  const runtime = await openRuntime(config, { logger, metrics, databasePrepared: true });
+  const scp = await startCStoreScp(runtime, { port: config.dicomPort, exclusive: true }).catch(
+    async (error: unknown) => {
+      await runtime.close();
+      throw error;
+    },
+  );
+  // Start-up started more threads (libuv's pool, the database driver's): lower them too.
+  lowerProcessPriority(DICOM_PROCESS_NICENESS);
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'DICOM process stopping');
+    await exitAfterStop(
+      async () => {
+        await scp.stop();
+        await runtime.close();
+      },
+      logger,
+      config.stopGraceMs,
+    );
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('disconnect', () => void stop('primary gone'));
+  send({ type: 'telerad:ready', port: null, dicomPort: scp.port });
+}
+
+/** A TCP port free on every interface now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 function send(message: WorkerMessage): void {

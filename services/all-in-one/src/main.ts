@@ -1,12 +1,13 @@
 import cluster from 'node:cluster';
 import { type Config, ConfigError, loadConfig, type Region } from '@telerad/config';
-import { runPrimary, runWorker } from './cluster.js';
+import { DICOM_PROCESS_NICENESS, runPrimary, runWorker } from './cluster.js';
 import { exitAfterStop } from './exitAfterStop.js';
 import { startAllInOne } from './startAllInOne.js';
 
 /**
  * `./scripts/start.sh` runs this: the whole pipeline on the embedded defaults, in one process, or
- * with TELERAD_WORKERS > 1 in that many worker processes under a primary (node:cluster).
+ * under a primary (node:cluster) in TELERAD_WORKERS worker processes and, with PostgreSQL, a DICOM
+ * process for the C-STORE SCP (TELERAD_DICOM_PROCESS).
  */
 let config: Config;
 try {
@@ -30,7 +31,7 @@ function banner(region: Region, port: number, dicomPort: number): void {
       `  C-STORE     port ${dicomPort}, AE ${region.aeTitle} (${region.aeTitle}_STAT for emergencies)`,
       `  region      ${region.region.name.zh} / ${region.region.name.en}`,
       `  database    ${database}; objects in ${storage}; data dir ${config.dataDir}`,
-      `  processes   ${config.workers === 1 ? 'one' : `${config.workers} workers (TELERAD_WORKERS) and a primary`}`,
+      `  processes   ${processes()}`,
       `  logins      ${users}${config.regionFile.endsWith('region.demo.yaml') ? ' — password "demo"' : ''}`,
       '  stop        Ctrl-C',
       '',
@@ -38,14 +39,21 @@ function banner(region: Region, port: number, dicomPort: number): void {
   );
 }
 
-if (config.workers > 1 && cluster.isPrimary) {
-  await runPrimary(config, ({ region, port, dicomPort }) => banner(region, port, dicomPort));
-} else if (config.workers > 1) {
+function processes(): string {
+  const dicom =
+    config.dicomProcess === 'separate' ? `; C-STORE in a process of its own at nice ${DICOM_PROCESS_NICENESS}` : '';
+  if (config.workers === 1 && dicom === '') return 'one';
+  return `${config.workers === 1 ? 'one worker' : `${config.workers} workers (TELERAD_WORKERS)`} and a primary${dicom}`;
+}
+
+if (cluster.isWorker) {
   await runWorker(config);
+} else if (config.workers > 1 || config.dicomProcess === 'separate') {
+  await runPrimary(config, ({ region, port, dicomPort }) => banner(region, port, dicomPort));
 } else {
   const app = await startAllInOne(config);
   const { runtime } = app;
-  banner(runtime.region, app.port, app.dicomPort);
+  banner(runtime.region, app.port, app.dicomPort ?? config.dicomPort);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

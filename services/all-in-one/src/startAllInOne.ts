@@ -12,8 +12,8 @@ export interface AllInOne {
   runtime: Runtime;
   url: string;
   port: number;
-  /** The C-STORE SCP's port. */
-  dicomPort: number;
+  /** The C-STORE SCP's port, or null when this process leaves the SCP to the DICOM process. */
+  dicomPort: number | null;
   /** Runs the router's reconciliation pass now. */
   reconcileNow(): Promise<void>;
   /** Queues render jobs for every instance without previews now; resolves to how many. */
@@ -28,6 +28,11 @@ export interface AllInOneOptions extends RuntimeOptions {
    * runs it once for all of them, so its workers pass false.
    */
   orphanSweep?: boolean;
+  /**
+   * Run the C-STORE SCP here (default true). A worker of a cluster whose SCP runs in a DICOM process
+   * of its own (TELERAD_DICOM_PROCESS=separate) passes false.
+   */
+  cstore?: boolean;
 }
 
 /**
@@ -53,11 +58,14 @@ export async function startAllInOne(config: Config, options: AllInOneOptions = {
     // One job more than threads: while one job reads or stores files, the threads stay busy.
     const previews = await startPreviews(runtime, { imaging: background, concurrency: backgroundThreads + 1 });
     stops.push(() => previews.stop());
-    const scp = await startCStoreScp(runtime, {
-      port: config.dicomPort,
-      ...(options.host !== undefined ? { host: options.host } : {}),
-    });
-    stops.push(() => scp.stop());
+    const scp =
+      (options.cstore ?? true)
+        ? await startCStoreScp(runtime, {
+            port: config.dicomPort,
+            ...(options.host !== undefined ? { host: options.host } : {}),
+          })
+        : null;
+    if (scp !== null) stops.push(() => scp.stop());
     const web = await startWeb(runtime, { imaging, ...(options.host !== undefined ? { host: options.host } : {}) });
     stops.push(() => web.stop());
     // Hourly: remove stored files whose index row never committed.
@@ -69,7 +77,7 @@ export async function startAllInOne(config: Config, options: AllInOneOptions = {
       runtime,
       url: web.url,
       port: web.port,
-      dicomPort: scp.port,
+      dicomPort: scp?.port ?? null,
       reconcileNow: () => router.reconcileNow(),
       reconcilePreviewsNow: () => previews.reconcileNow(),
       async stop() {

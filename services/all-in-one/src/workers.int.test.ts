@@ -61,7 +61,7 @@ function receivedByWorker(metrics: string): Map<string, Record<string, number>> 
   return byWorker;
 }
 
-describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis', () => {
+describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis (C-STORE in a DICOM process)', () => {
   let stack: Started;
   let base: string;
   let dicomPort: number;
@@ -94,7 +94,7 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
     const httpPort = /open\s+http:\/\/localhost:(\d+)\//.exec(banner)?.[1];
     const cstorePort = /C-STORE\s+port (\d+)/.exec(banner)?.[1];
     if (httpPort === undefined || cstorePort === undefined) throw new Error(`telerad did not start:\n${banner}`);
-    expect(banner).toMatch(/2 workers \(TELERAD_WORKERS\) and a primary/);
+    expect(banner).toMatch(/2 workers \(TELERAD_WORKERS\) and a primary; C-STORE in a process of its own at nice 10/);
     base = `http://127.0.0.1:${httpPort}`;
     dicomPort = Number(cstorePort);
   }, 120_000);
@@ -122,7 +122,7 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
   const sentSops: string[] = [];
   const sentStudies: string[] = [];
 
-  test('STOW-RS and C-STORE requests are spread over both workers; every instance is indexed once', async () => {
+  test('STOW-RS requests are spread over both workers, C-STORE goes to the DICOM process; every instance is indexed once', async () => {
     // Six STOW-RS requests of two instances each, each on its own connection.
     for (let i = 0; i < 6; i++) {
       const study = newUid();
@@ -176,14 +176,15 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
       }
     }
 
-    // /metrics on either worker answers for both, each series labelled with its worker.
+    // /metrics on either worker answers for every process, each series labelled with its worker.
     const metrics = await (await fetch(`${base}/metrics`)).text();
     const byWorker = receivedByWorker(metrics);
-    expect([...byWorker.keys()].sort()).toEqual(['1', '2']);
-    for (const [, counts] of byWorker) {
-      expect(counts['stow-rs'] ?? 0).toBeGreaterThan(0);
-      if (!storescuMissing) expect(counts['c-store'] ?? 0).toBeGreaterThan(0);
+    expect([...byWorker.keys()].sort()).toEqual(storescuMissing ? ['1', '2'] : ['1', '2', 'dicom']);
+    for (const worker of ['1', '2']) {
+      expect(byWorker.get(worker)?.['stow-rs'] ?? 0).toBeGreaterThan(0);
+      expect(byWorker.get(worker)?.['c-store'] ?? 0).toBe(0);
     }
+    expect(byWorker.get('dicom')?.['stow-rs'] ?? 0).toBe(0);
     const total = (channel: string) => [...byWorker.values()].reduce((sum, c) => sum + (c[channel] ?? 0), 0);
     expect(total('stow-rs')).toBe(12);
     if (!storescuMissing) expect(total('c-store')).toBe(4);
@@ -229,23 +230,25 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
   test('a worker that dies is replaced by a new one, and the primary logs it', async () => {
     const pid = stack.child.pid ?? 0;
     const before = nodeChildren(pid);
-    expect(before).toHaveLength(2);
-    const [victim] = before;
-    process.kill(victim ?? 0, 'SIGKILL');
+    expect(before).toHaveLength(3);
+    // An all-in-one worker: its main thread runs at the normal priority (its preview threads at 10).
+    const victim = before.find((worker) => mainThreadNiceness(worker) === 0);
+    if (victim === undefined) throw new Error('no all-in-one worker among the primary’s processes');
+    process.kill(victim, 'SIGKILL');
     let workers: string[] = [];
     for (let i = 0; i < 300; i++) {
       await new Promise((r) => setTimeout(r, 100));
       const now = nodeChildren(pid);
-      if (now.length !== 2 || now.includes(victim ?? 0)) continue;
+      if (now.length !== 3 || now.includes(victim ?? 0)) continue;
       const metrics = await fetch(`${base}/metrics`)
         .then((r) => r.text())
         .catch(() => '');
       workers = [...new Set([...metrics.matchAll(/worker="(\d+)"/g)].map((m) => m[1]))].sort();
-      if (workers.includes('3')) break;
+      if (workers.includes('4')) break;
     }
-    // Worker 3 took the place of the one killed; the other kept serving.
+    // Worker 4 took the place of the one killed (the DICOM process is worker 3); the other kept serving.
     expect(workers).toHaveLength(2);
-    expect(workers).toContain('3');
+    expect(workers).toContain('4');
     expect(stack.output()).toMatch(/"signal":"SIGKILL".*"restartInMs":1000.*worker died; starting a new one/);
     const { body, contentType } = multipartRelated([createDxInstance({ rows: 64, columns: 64 })]);
     for (let i = 0; i < 2; i++) {
@@ -257,7 +260,62 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
       expect(r.status, r.text).toBe(200);
     }
   }, 60_000);
+
+  test('the DICOM process runs every thread at nice 10, and one that dies is replaced and takes sends again', async () => {
+    const pid = stack.child.pid ?? 0;
+    const niced = () => nodeChildren(pid).filter((worker) => Math.min(...threadNiceness(worker)) === 10);
+    const [dicom, ...others] = niced();
+    if (dicom === undefined) throw new Error('no process of the primary’s runs all its threads at nice 10');
+    expect(others).toEqual([]);
+    // The all-in-one workers' main threads stay at the normal priority: only intake from the modalities yields.
+    for (const worker of nodeChildren(pid).filter((w) => w !== dicom)) {
+      expect(mainThreadNiceness(worker)).toBe(0);
+    }
+    process.kill(dicom, 'SIGKILL');
+    let replacement: number | undefined;
+    for (let i = 0; i < 300 && replacement === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      replacement = niced().find((worker) => worker !== dicom);
+    }
+    expect(replacement).toBeDefined();
+    expect(stack.output()).toMatch(/"signal":"SIGKILL".*worker died; starting a new one/);
+    if (storescuMissing) return;
+    const file = path.join(files.path, 'after-restart.dcm');
+    const sop = newUid();
+    await writeFile(file, createDxInstance({ sopInstanceUid: sop, patientId: 'C-AGAIN', rows: 64, columns: 64 }));
+    // The new process may still be connecting to the database and Redis: a refused association is retried.
+    let sent = spawnSync('storescu', ['-aet', 'CLINIC_A', '-aec', 'TELERAD', '127.0.0.1', String(dicomPort), file]);
+    for (let i = 0; i < 50 && sent.status !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      sent = spawnSync('storescu', ['-aet', 'CLINIC_A', '-aec', 'TELERAD', '127.0.0.1', String(dicomPort), file]);
+    }
+    expect(sent.status, sent.stderr?.toString()).toBe(0);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(receivedByWorker(metrics).get('dicom')?.['c-store']).toBe(1);
+  }, 60_000);
 });
+
+/** The nice value in a /proc …/stat file (Linux). */
+function niceIn(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+/** The nice value of each thread of a process. */
+function threadNiceness(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+    try {
+      return [niceIn(`/proc/${pid}/task/${tid}/stat`)];
+    } catch {
+      return []; // the thread ended
+    }
+  });
+}
+
+/** The nice value of a process's main thread. */
+function mainThreadNiceness(pid: number): number {
+  return niceIn(`/proc/${pid}/stat`);
+}
 
 /** The node processes a process started (the primary's workers), from /proc. */
 function nodeChildren(pid: number): number[] {
@@ -295,6 +353,35 @@ describe('TELERAD_WORKERS when a worker cannot start', () => {
       });
       const { code } = await started.exited;
       expect(code).toBe(1);
+      expect(started.output()).toMatch(/a worker failed while starting; stopping/);
+      expect(started.output()).not.toMatch(/telerad is running/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+      await t.cleanup();
+    }
+  }, 60_000);
+});
+
+describe('the DICOM process of a one-worker all-in-one on PostgreSQL', () => {
+  test('its DICOM port already in use stops everything with exit 1 and a reason', async () => {
+    const t = await testConfig({ database: 'postgres' });
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+    try {
+      const started = startMain({
+        TELERAD_DATA_DIR: t.config.dataDir,
+        TELERAD_REGION: t.config.regionFile,
+        TELERAD_HTTP_PORT: '0',
+        TELERAD_DICOM_PORT: String((taken.address() as net.AddressInfo).port),
+        TELERAD_LOG_LEVEL: 'warn',
+        TELERAD_QUEUE_PREFIX: t.config.queuePrefix,
+        DATABASE_URL: t.config.databaseUrl ?? '',
+        DATABASE_SCHEMA: t.config.databaseSchema ?? '',
+        REDIS_URL: t.config.redisUrl ?? '',
+      });
+      const { code } = await started.exited;
+      expect(code).toBe(1);
+      expect(started.output()).toMatch(/EADDRINUSE/);
       expect(started.output()).toMatch(/a worker failed while starting; stopping/);
       expect(started.output()).not.toMatch(/telerad is running/);
     } finally {

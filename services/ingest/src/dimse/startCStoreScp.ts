@@ -10,6 +10,11 @@ export interface CStoreScpOptions {
   port: number;
   /** Interface to listen on; all of them when absent. */
   host?: string;
+  /**
+   * In a node:cluster worker, listen on a socket of this process's own instead of one the primary
+   * shares between workers (the DICOM process is the only one on its port).
+   */
+  exclusive?: boolean;
 }
 
 export interface CStoreScp {
@@ -60,7 +65,8 @@ export async function startCStoreScp(deps: ScpDeps, options: CStoreScpOptions): 
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    const listen = { port: options.port, exclusive: options.exclusive ?? false };
+    server.listen(options.host === undefined ? listen : { ...listen, host: options.host }, () => {
       server.off('error', reject);
       resolve();
     });
