@@ -40,10 +40,10 @@
 // SYNCHRONOUS=NORMAL, a commit survives a crash of the server but not a power loss), the way a
 // district hospital deploys it; the default is the embedded PGlite that start.sh runs.
 // --workers N (with --database postgres when N > 1) runs telerad with TELERAD_WORKERS=N: a primary and
-// N worker processes sharing the ports. --dicom-process auto|separate|inline sets
-// TELERAD_DICOM_PROCESS (auto: on postgres the C-STORE SCP runs in a process of its own at nice 10
-// under a primary, on PGlite inline). "cores" and peak memory count the primary and its node worker
-// processes together (not the redis-server it starts).
+// N worker processes sharing the ports. --dicom-process separate|inline sets TELERAD_DICOM_PROCESS
+// (separate, the default: the C-STORE SCP runs in a process of its own at nice 10, under a primary on
+// postgres, a child of telerad's process on PGlite). "cores" and peak memory count telerad's process
+// and its node child processes together (not the redis-server it starts).
 // Temp dirs and children are removed even on failure or Ctrl-C. Prints tables, then one JSON line.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -80,7 +80,7 @@ const { values } = parseArgs({
     'no-stow': { type: 'boolean', default: false },
     database: { type: 'string', default: 'pglite' },
     workers: { type: 'string', default: '1' },
-    'dicom-process': { type: 'string', default: 'auto' },
+    'dicom-process': { type: 'string', default: 'separate' },
   },
 });
 const instances = positiveInt(values.instances, '--instances');
@@ -93,18 +93,9 @@ if (workers > 1 && values.database !== 'postgres') {
   console.error('--workers above 1 needs --database postgres: telerad refuses several workers on PGlite');
   process.exit(2);
 }
-if (!['auto', 'separate', 'inline'].includes(values['dicom-process'])) {
-  console.error(`--dicom-process must be auto, separate or inline, not ${values['dicom-process']}`);
-  process.exit(2);
-}
-const dicomProcess =
-  values['dicom-process'] === 'auto'
-    ? values.database === 'postgres'
-      ? 'separate'
-      : 'inline'
-    : values['dicom-process'];
-if (dicomProcess === 'separate' && values.database !== 'postgres') {
-  console.error('--dicom-process separate needs --database postgres: telerad keeps the SCP inline on PGlite');
+const dicomProcess = values['dicom-process'];
+if (dicomProcess !== 'separate' && dicomProcess !== 'inline') {
+  console.error(`--dicom-process must be separate or inline, not ${dicomProcess}`);
   process.exit(2);
 }
 const levels = values.concurrency.split(',').map((v) => positiveInt(v, '--concurrency'));
@@ -588,7 +579,7 @@ try {
     `${os.cpus().length} cores (load ${loadBefore[0]} before, ${summary.machine.loadAfter[0]} after), ` +
     `Node ${process.version}${orthanc ? `, Orthanc ${orthanc.version}` : ''}; ` +
     `telerad on ${values.database}, ${workers === 1 ? 'one' : workers} worker process(es)` +
-    (dicomProcess === 'separate' ? ' and a C-STORE process at nice 10 under a primary' : ', C-STORE inline');
+    (dicomProcess === 'separate' ? ' and a C-STORE process at nice 10' : ', C-STORE inline');
   if (stow) printTable(`STOW-RS, one instance per request, ${setting}`, stow);
   if (cstore) printTable(`C-STORE, dcmtk storescu, one association per client, ${setting}`, cstore);
   console.log(JSON.stringify(summary));

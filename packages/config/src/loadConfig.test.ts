@@ -28,16 +28,10 @@ describe('loadConfig', () => {
     }
   });
 
-  test('the C-STORE SCP: its own process with PostgreSQL, inline on PGlite, or as set', () => {
-    const pg = { DATABASE_URL: 'postgres://telerad@127.0.0.1/telerad' };
-    expect(loadConfig({}).dicomProcess).toBe('inline');
-    expect(loadConfig(pg).dicomProcess).toBe('separate');
-    expect(loadConfig({ ...pg, TELERAD_DICOM_PROCESS: 'inline' }).dicomProcess).toBe('inline');
+  test('the C-STORE SCP: a process of its own by default, or inline; a bad value named', () => {
+    expect(loadConfig({}).dicomProcess).toBe('separate');
     expect(loadConfig({ TELERAD_DICOM_PROCESS: 'inline' }).dicomProcess).toBe('inline');
-    expect(() => loadConfig({ TELERAD_DICOM_PROCESS: 'separate' })).toThrow(
-      /TELERAD_DICOM_PROCESS is separate, and a C-STORE process of its own needs PostgreSQL \(set DATABASE_URL\)/,
-    );
-    expect(() => loadConfig({ ...pg, TELERAD_DICOM_PROCESS: 'apart' })).toThrow(/TELERAD_DICOM_PROCESS/);
+    expect(() => loadConfig({ TELERAD_DICOM_PROCESS: 'apart' })).toThrow(/TELERAD_DICOM_PROCESS/);
   });
 
   test('the re-window cache: 256 MB by default, any size in MB, 0 for off, a bad value named', () => {

@@ -36,10 +36,9 @@ const envSchema = z.object({
     .transform((v) => (v === 'auto' ? availableParallelism() : Number(v))),
   /**
    * Where the all-in-one's C-STORE SCP runs: `separate` (a process of its own at a lower CPU
-   * priority, needs PostgreSQL), `inline` (in the process that serves HTTP), or `auto` (separate with
-   * DATABASE_URL, inline on PGlite).
+   * priority) or `inline` (in the process that serves HTTP).
    */
-  TELERAD_DICOM_PROCESS: z.enum(['auto', 'separate', 'inline']).default('auto'),
+  TELERAD_DICOM_PROCESS: z.enum(['separate', 'inline']).default('separate'),
   /** Delays between webhook attempts, in ms; the default spans more than a day. */
   TELERAD_DELIVERY_RETRY_MS: z
     .string()
@@ -107,7 +106,7 @@ export interface Config {
   /**
    * The all-in-one's C-STORE SCP in a process of its own at a lower CPU priority (`separate`), so a
    * burst of modality sends cannot slow the API, the worklist and the router; or in the process
-   * that serves HTTP (`inline`, the only choice on PGlite). From TELERAD_DICOM_PROCESS.
+   * that serves HTTP (`inline`). From TELERAD_DICOM_PROCESS.
    */
   dicomProcess: 'separate' | 'inline';
   deliveryRetryDelaysMs: number[];
@@ -147,15 +146,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         'set TELERAD_WORKERS=1 to keep PGlite',
     );
   }
-  if (e.TELERAD_DICOM_PROCESS === 'separate' && e.DATABASE_URL === undefined) {
-    throw new ConfigError(
-      'invalid configuration — TELERAD_DICOM_PROCESS is separate, and a C-STORE process of its own needs ' +
-        'PostgreSQL (set DATABASE_URL): the embedded PGlite is a single in-process database; ' +
-        'set TELERAD_DICOM_PROCESS=auto or inline to keep PGlite',
-    );
-  }
-  const byDatabase = e.DATABASE_URL === undefined ? 'inline' : 'separate';
-  const dicomProcess = e.TELERAD_DICOM_PROCESS === 'auto' ? byDatabase : e.TELERAD_DICOM_PROCESS;
   return {
     httpPort: e.TELERAD_HTTP_PORT,
     dicomPort: e.TELERAD_DICOM_PORT,
@@ -170,7 +160,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     rewindowCacheBytes: Math.round(e.TELERAD_REWINDOW_CACHE_MB * 1024 * 1024),
     previewDeferMs: Math.round(e.TELERAD_PREVIEW_DEFER_SECONDS * 1000),
     workers,
-    dicomProcess,
+    dicomProcess: e.TELERAD_DICOM_PROCESS,
     deliveryRetryDelaysMs: e.TELERAD_DELIVERY_RETRY_MS.split(',').map(Number),
     dicomwebCorsOrigins: e.TELERAD_DICOMWEB_CORS_ORIGINS,
     databaseUrl: e.DATABASE_URL ?? null,

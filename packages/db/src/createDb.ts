@@ -11,6 +11,11 @@ export interface DbHandle {
   kind: 'postgres' | 'pglite';
   /** Resolves when the database answers a query (for /healthz). */
   ping(): Promise<void>;
+  /**
+   * Runs a transaction of `defineTransaction` where the database is (only on a handle reached over
+   * IPC; a local handle runs it itself).
+   */
+  runDefinedTransaction?(name: string, input: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
 

@@ -7,7 +7,28 @@ import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createDb, type DbHandle } from './createDb.js';
-import { type DatabaseServer, serveDatabaseOverIpc } from './ipcDatabase.js';
+import { type DatabaseServer, defineTransaction, registerIpcErrorClass, serveDatabaseOverIpc } from './ipcDatabase.js';
+
+/** A refusal with a field of its own, as a domain error has. */
+class ItemRefused extends Error {
+  constructor(
+    message: string,
+    readonly why: string,
+  ) {
+    super(message);
+  }
+}
+registerIpcErrorClass(ItemRefused);
+
+/** Runs in this (the owning) process when the other one calls it: counts its runs here. */
+let addItemRuns = 0;
+defineTransaction('test.addItem', async (trx, input: { id: string; at: Date; size: bigint }) => {
+  addItemRuns++;
+  const taken = await sql`SELECT 1 FROM item WHERE id = ${input.id}`.execute(trx);
+  if (taken.rows.length > 0) throw new ItemRefused(`item ${input.id} exists`, 'taken');
+  await sql`INSERT INTO item (id, taken_at, size) VALUES (${input.id}, ${input.at}, ${input.size})`.execute(trx);
+  return { stored: input.id, at: input.at };
+});
 
 const dist = new URL('../dist/index.js', import.meta.url).href;
 const kysely = pathToFileURL(createRequire(import.meta.url).resolve('kysely')).href;
@@ -17,7 +38,8 @@ const kysely = pathToFileURL(createRequire(import.meta.url).resolve('kysely')).h
  * with `db`, `sql` and `report` in scope) and reports what it saw.
  */
 const childScript = `
-const { openIpcDatabase } = await import(${JSON.stringify(dist)});
+const ipc = await import(${JSON.stringify(dist)});
+const { openIpcDatabase } = ipc;
 const { sql } = await import(${JSON.stringify(kysely)});
 const handle = openIpcDatabase(process);
 const db = handle.db;
@@ -25,10 +47,10 @@ const report = (message) => process.send({ type: 'test:report', ...message });
 process.on('message', async (message) => {
   if (message?.type !== 'test:run') return;
   try {
-    const scenario = new Function('db', 'sql', 'report', 'return (async () => {' + message.scenario + '})()');
-    await scenario(db, sql, report);
+    const scenario = new Function('db', 'sql', 'report', 'handle', 'ipc', 'return (async () => {' + message.scenario + '})()');
+    await scenario(db, sql, report, handle, ipc);
   } catch (error) {
-    report({ error: { message: error.message, code: error.code, constraint: error.constraint } });
+    report({ error: { message: error.message, code: error.code, constraint: error.constraint, className: error.constructor.name } });
   }
 });
 process.send({ type: 'test:ready' });
@@ -164,6 +186,50 @@ describe('the database over IPC (the embedded PGlite from another process)', () 
       expect(halfway).toBe(0);
       const all = await sql<{ n: number }>`SELECT count(*)::int AS n FROM item WHERE id LIKE 'tx%'`.execute(owner.db);
       expect(all.rows[0]?.n).toBe(20);
+    } finally {
+      child.kill();
+    }
+  });
+
+  test('a defined transaction runs whole in the owner: one round trip, its result and its error class kept', async () => {
+    const { child, server } = await startChild();
+    const before = addItemRuns;
+    try {
+      const seen = await run(
+        child,
+        `
+        class ItemRefused extends Error {
+          constructor(message, why) { super(message); this.why = why; }
+        }
+        ipc.registerIpcErrorClass(ItemRefused);
+        // The same name as in the owner; its body there is what runs.
+        const addItem = ipc.defineTransaction('test.addItem', async () => { throw new Error('ran in the wrong process'); });
+        const first = await addItem(handle, { id: 'def-1', at: new Date('2026-11-24T09:00:00Z'), size: 42n });
+        let refused;
+        try {
+          await addItem(handle, { id: 'def-1', at: new Date(), size: 1n });
+        } catch (error) {
+          refused = { isClass: error instanceof ItemRefused, why: error.why, message: error.message };
+        }
+        let unknown;
+        try {
+          await handle.runDefinedTransaction('test.nothing', {});
+        } catch (error) {
+          unknown = error.message;
+        }
+        report({ first, refused, unknown });
+      `,
+      );
+      expect(seen.error).toBeUndefined();
+      expect(seen.first).toEqual({ stored: 'def-1', at: new Date('2026-11-24T09:00:00Z') });
+      expect(seen.refused).toEqual({ isClass: true, why: 'taken', message: 'item def-1 exists' });
+      expect(seen.unknown).toMatch(
+        /no transaction named test.nothing is defined in the process that owns the database/,
+      );
+      expect(addItemRuns - before).toBe(2);
+      expect(server.leases).toBe(0);
+      const row = await sql<{ size: string }>`SELECT size FROM item WHERE id = 'def-1'`.execute(owner.db);
+      expect(String(row.rows[0]?.size)).toBe('42');
     } finally {
       child.kill();
     }

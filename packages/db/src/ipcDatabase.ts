@@ -9,6 +9,7 @@ import {
   PostgresQueryCompiler,
   type QueryResult,
   sql,
+  type Transaction,
   type TransactionSettings,
 } from 'kysely';
 import type { DbHandle } from './createDb.js';
@@ -23,7 +24,40 @@ import type { Database } from './schema.js';
  * of the owner's (on PGlite, its only one) from BEGIN until COMMIT or ROLLBACK. Queries
  * travel as SQL text and parameters: the channel must use Node's advanced serialization, which
  * keeps dates, bigints and byte arrays as they are.
+ *
+ * A transaction of several statements with code between them would hold the owner's only connection
+ * for as long as the other process takes to send each next statement — and when that process runs at
+ * a lower priority on a busy machine, every query of the owner's waits behind it. A transaction on
+ * a hot path is therefore written with `defineTransaction`: over IPC it runs whole in the owner, in
+ * one round trip, its input and result structured-cloned and its errors rebuilt in their own class
+ * (`registerIpcErrorClass`).
  */
+
+type TransactionBody = (trx: Transaction<Database>, input: never) => Promise<unknown>;
+const definedTransactions = new Map<string, TransactionBody>();
+const errorClasses = new Map<string, abstract new (...args: never[]) => Error>();
+
+/**
+ * A transaction by name, the same code in every process that loads the module defining it. Called
+ * with a database handle: on a local one it runs there; on one reached over IPC it runs in the
+ * process that owns the database. `input` and the result must be structured-cloneable.
+ */
+export function defineTransaction<I, O>(
+  name: string,
+  body: (trx: Transaction<Database>, input: I) => Promise<O>,
+): (db: DbHandle, input: I) => Promise<O> {
+  if (definedTransactions.has(name)) throw new Error(`transaction ${name} is defined twice`);
+  definedTransactions.set(name, body as TransactionBody);
+  return (db, input) =>
+    db.runDefinedTransaction !== undefined
+      ? (db.runDefinedTransaction(name, input) as Promise<O>)
+      : db.db.transaction().execute((trx) => body(trx, input));
+}
+
+/** Errors of this class thrown by a defined transaction over IPC arrive as this class again. */
+export function registerIpcErrorClass(errorClass: abstract new (...args: never[]) => Error): void {
+  errorClasses.set(errorClass.name, errorClass);
+}
 
 /** What both ends need of the channel: a node:cluster Worker, a ChildProcess, or `process` in the child. */
 export interface IpcChannel {
@@ -34,17 +68,23 @@ export interface IpcChannel {
 
 /** `lease` 0 is no lease: the query runs on whichever connection of the owner's comes free. */
 type Request =
+  | { type: 'telerad:db'; op: 'transaction'; seq: number; name: string; input: unknown }
   | { type: 'telerad:db'; op: 'acquire'; seq: number; lease: number }
   | { type: 'telerad:db'; op: 'query'; seq: number; lease: number; sql: string; parameters: readonly unknown[] }
   | { type: 'telerad:db'; op: 'release'; lease: number };
 
 type Reply =
-  | { type: 'telerad:db-reply'; seq: number; ok: true; rows?: unknown[]; numAffectedRows?: bigint }
+  | { type: 'telerad:db-reply'; seq: number; ok: true; rows?: unknown[]; numAffectedRows?: bigint; value?: unknown }
   | { type: 'telerad:db-reply'; seq: number; ok: false; error: SerializedError };
 
-/** The fields of a database error that callers look at (PostgreSQL's, as PGlite and pg report them). */
+/**
+ * The fields of an error that callers look at: PostgreSQL's (as PGlite and pg report them), and for
+ * a registered class its name and own fields.
+ */
 interface SerializedError {
   message: string;
+  className?: string;
+  fields?: Record<string, unknown>;
   name?: string;
   code?: string;
   detail?: string;
@@ -60,6 +100,11 @@ const ERROR_FIELDS = ['name', 'code', 'detail', 'constraint', 'table', 'column',
 function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) return { message: String(error) };
   const out: SerializedError = { message: error.message };
+  const className = error.constructor.name;
+  if (errorClasses.has(className)) {
+    out.className = className;
+    out.fields = Object.fromEntries(Object.entries(error).filter(([key]) => key !== 'stack'));
+  }
   const record = error as unknown as Record<string, unknown>;
   for (const field of ERROR_FIELDS) {
     const value = record[field];
@@ -69,8 +114,17 @@ function serializeError(error: unknown): SerializedError {
 }
 
 function deserializeError(serialized: SerializedError): Error {
+  const { className, fields, ...rest } = serialized;
+  const errorClass = className === undefined ? undefined : errorClasses.get(className);
+  if (errorClass !== undefined) {
+    // The class's own constructor is not run: its fields arrive as they were set.
+    const error = Object.create(errorClass.prototype) as Error;
+    Object.assign(error, fields, { message: serialized.message });
+    Object.defineProperty(error, 'stack', { value: new Error(serialized.message).stack, writable: true });
+    return error;
+  }
   const error = new Error(serialized.message);
-  Object.assign(error, serialized);
+  Object.assign(error, rest);
   return error;
 }
 
@@ -155,6 +209,19 @@ export function serveDatabaseOverIpc(db: Kysely<Database>, channel: IpcChannel):
 
   const onMessage = (message: unknown) => {
     if (!isRequest(message)) return;
+    if (message.op === 'transaction') {
+      const { seq, name, input } = message;
+      const body = definedTransactions.get(name);
+      const run =
+        body === undefined
+          ? Promise.reject(new Error(`no transaction named ${name} is defined in the process that owns the database`))
+          : db.transaction().execute((trx) => body(trx, input as never));
+      run.then(
+        (value) => reply({ type: 'telerad:db-reply', seq, ok: true, value }),
+        (error: unknown) => fail(seq, error),
+      );
+      return;
+    }
     const id = message.lease;
     if (message.op === 'acquire') {
       acquire(message.seq, id);
@@ -228,6 +295,7 @@ export function openIpcDatabase(
   });
 
   type Sent =
+    | { op: 'transaction'; name: string; input: unknown }
     | { op: 'acquire'; lease: number }
     | { op: 'query'; lease: number; sql: string; parameters: readonly unknown[] };
   const ask = (request: Sent): Promise<Reply & { ok: true }> => {
@@ -302,6 +370,9 @@ export function openIpcDatabase(
     },
     async close() {
       await db.destroy();
+    },
+    async runDefinedTransaction(name, input) {
+      return (await ask({ op: 'transaction', name, input })).value;
     },
   };
 }

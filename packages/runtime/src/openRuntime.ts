@@ -39,6 +39,11 @@ export interface RuntimeOptions {
    * all-in-one's primary process before it forked its workers): skip both.
    */
   databasePrepared?: boolean;
+  /**
+   * An open handle on a prepared database to use instead of opening one (the C-STORE process of a
+   * PGlite deployment reaches the owner's over IPC). The runtime closes it with itself.
+   */
+  database?: DbHandle;
 }
 
 /**
@@ -86,9 +91,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   };
   try {
     const db =
-      options.databasePrepared === true
+      options.database ??
+      (options.databasePrepared === true
         ? await createDb({ databaseUrl: config.databaseUrl, schema: config.databaseSchema, dataDir: config.dataDir })
-        : await prepareDatabase(config, logger, region);
+        : await prepareDatabase(config, logger, region));
     closers.push(() => db.close());
 
     const store = await openBlobStore(config);

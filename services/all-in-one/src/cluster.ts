@@ -1,11 +1,18 @@
 import cluster, { type Worker } from 'node:cluster';
-import net from 'node:net';
 import { type Config, loadRegion, type Region } from '@telerad/config';
-import { scheduleOrphanSweep, startCStoreScp } from '@telerad/ingest';
+import { scheduleOrphanSweep } from '@telerad/ingest';
 import { startEmbeddedRedis } from '@telerad/queue';
-import { lowerProcessPriority, openBlobStore, openRuntime, prepareDatabase } from '@telerad/runtime';
-import { createLogger, createMetrics, type Logger, type Metrics } from '@telerad/telemetry';
+import { openBlobStore, prepareDatabase } from '@telerad/runtime';
+import { createLogger, createMetrics } from '@telerad/telemetry';
 import { AggregatorRegistry } from 'prom-client';
+import {
+  failuresAfter,
+  freePort,
+  KILL_AFTER_GRACE_MS,
+  ROLE_VARIABLE,
+  restartDelayMs,
+  runDicomProcess,
+} from './dicomProcess.js';
 import { exitAfterStop } from './exitAfterStop.js';
 import { startAllInOne } from './startAllInOne.js';
 
@@ -16,15 +23,6 @@ type WorkerMessage =
   | { type: 'telerad:metrics-request'; requestId: number };
 type PrimaryMessage = { type: 'telerad:metrics'; requestId: number; text?: string; error?: string };
 
-/** A worker that lived at least this long before dying starts the back-off from the beginning again. */
-const HEALTHY_LIFETIME_MS = 60_000;
-const MAX_RESTART_DELAY_MS = 30_000;
-/** After a worker's own stop grace (TELERAD_STOP_GRACE_SECONDS), how long before the primary kills it. */
-const KILL_AFTER_GRACE_MS = 5_000;
-/** The nice value of the DICOM process (TELERAD_DICOM_PROCESS=separate): below everything else. */
-export const DICOM_PROCESS_NICENESS = 10;
-/** Tells a forked worker what it is; set by the primary in the worker's environment. */
-const ROLE_VARIABLE = 'TELERAD_CLUSTER_ROLE';
 type Role = 'all-in-one' | 'dicom';
 
 export interface ClusterStarted {
@@ -164,8 +162,8 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
       return;
     }
     const lived = Date.now() - info.startedAt;
-    failures[info.slot] = lived >= HEALTHY_LIFETIME_MS ? 0 : (failures[info.slot] ?? 0) + 1;
-    const delayMs = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** Math.max(0, (failures[info.slot] ?? 1) - 1));
+    failures[info.slot] = failuresAfter(failures[info.slot] ?? 0, lived);
+    const delayMs = restartDelayMs(failures[info.slot] ?? 1);
     logger.error(
       { worker: worker.id, pid: worker.process.pid, code, signal, livedMs: lived, restartInMs: delayMs },
       'worker died; starting a new one',
@@ -218,7 +216,7 @@ export async function runWorker(config: Config): Promise<void> {
     metrics,
     databasePrepared: true,
     orphanSweep: false,
-    cstore: config.dicomProcess === 'inline',
+    cstore: config.dicomProcess === 'inline' ? 'inline' : 'none',
   });
   let stopping = false;
   const stop = async (reason: string) => {
@@ -232,54 +230,6 @@ export async function runWorker(config: Config): Promise<void> {
   // The primary is gone (killed): nobody hands out connections any more.
   process.once('disconnect', () => void stop('primary gone'));
   send({ type: 'telerad:ready', port: app.port, dicomPort: app.dicomPort });
-}
-
-/**
- * The DICOM process: the C-STORE SCP alone on the shared runtime's database, Redis and object
- * storage, every thread at nice 10. It indexes and queues exactly as the SCP does inline; only the
- * kernel's choice of what to run first on a busy machine changes.
- */
-async function runDicomProcess(config: Config, logger: Logger, metrics: Metrics): Promise<void> {
-  lowerProcessPriority(DICOM_PROCESS_NICENESS);
-  const runtime = await openRuntime(config, { logger, metrics, databasePrepared: true });
-  const scp = await startCStoreScp(runtime, { port: config.dicomPort, exclusive: true }).catch(
-    async (error: unknown) => {
-      await runtime.close();
-      throw error;
-    },
-  );
-  // Start-up started more threads (libuv's pool, the database driver's): lower them too.
-  lowerProcessPriority(DICOM_PROCESS_NICENESS);
-  let stopping = false;
-  const stop = async (reason: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ reason }, 'DICOM process stopping');
-    await exitAfterStop(
-      async () => {
-        await scp.stop();
-        await runtime.close();
-      },
-      logger,
-      config.stopGraceMs,
-    );
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('disconnect', () => void stop('primary gone'));
-  send({ type: 'telerad:ready', port: null, dicomPort: scp.port });
-}
-
-/** A TCP port free on every interface now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, resolve);
-  });
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 function send(message: WorkerMessage): void {

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { type Config, ConfigError, loadConfig, type Region } from '@telerad/config';
-import { DICOM_PROCESS_NICENESS, runPrimary, runWorker } from './cluster.js';
+import { runPrimary, runWorker } from './cluster.js';
+import { DICOM_PROCESS_NICENESS } from './dicomProcess.js';
 import { exitAfterStop } from './exitAfterStop.js';
 import { startAllInOne } from './startAllInOne.js';
 
@@ -39,19 +40,22 @@ function banner(region: Region, port: number, dicomPort: number): void {
   );
 }
 
+/** With PostgreSQL, a primary runs the workers and the C-STORE process; on PGlite, one process does. */
+const underPrimary = config.databaseUrl !== null && (config.workers > 1 || config.dicomProcess === 'separate');
+
 function processes(): string {
   const dicom =
     config.dicomProcess === 'separate' ? `; C-STORE in a process of its own at nice ${DICOM_PROCESS_NICENESS}` : '';
-  if (config.workers === 1 && dicom === '') return 'one';
+  if (!underPrimary) return dicom === '' ? 'one' : `one for the pipeline${dicom}`;
   return `${config.workers === 1 ? 'one worker' : `${config.workers} workers (TELERAD_WORKERS)`} and a primary${dicom}`;
 }
 
 if (cluster.isWorker) {
   await runWorker(config);
-} else if (config.workers > 1 || config.dicomProcess === 'separate') {
+} else if (underPrimary) {
   await runPrimary(config, ({ region, port, dicomPort }) => banner(region, port, dicomPort));
 } else {
-  const app = await startAllInOne(config);
+  const app = await startAllInOne(config, { cstore: config.dicomProcess === 'separate' ? 'child' : 'inline' });
   const { runtime } = app;
   banner(runtime.region, app.port, app.dicomPort ?? config.dicomPort);
   let stopping = false;

@@ -7,12 +7,13 @@ import { start as startPreviews } from '@telerad/previews';
 import { start as startRouter } from '@telerad/router';
 import { openRuntime, type Runtime, type RuntimeOptions } from '@telerad/runtime';
 import { start as startWeb } from '@telerad/web';
+import { startDicomChild } from './dicomProcess.js';
 
 export interface AllInOne {
   runtime: Runtime;
   url: string;
   port: number;
-  /** The C-STORE SCP's port, or null when this process leaves the SCP to the DICOM process. */
+  /** The C-STORE SCP's port (its own or its C-STORE process's), or null when a primary's C-STORE process has it. */
   dicomPort: number | null;
   /** Runs the router's reconciliation pass now. */
   reconcileNow(): Promise<void>;
@@ -29,10 +30,11 @@ export interface AllInOneOptions extends RuntimeOptions {
    */
   orphanSweep?: boolean;
   /**
-   * Run the C-STORE SCP here (default true). A worker of a cluster whose SCP runs in a DICOM process
-   * of its own (TELERAD_DICOM_PROCESS=separate) passes false.
+   * Where the C-STORE SCP runs: `inline`, here (the default); `child`, in a C-STORE process this
+   * process forks and serves its database to (PGlite with TELERAD_DICOM_PROCESS=separate); `none`,
+   * not here (a worker of a primary that runs the C-STORE process).
    */
-  cstore?: boolean;
+  cstore?: 'inline' | 'child' | 'none';
 }
 
 /**
@@ -58,13 +60,16 @@ export async function startAllInOne(config: Config, options: AllInOneOptions = {
     // One job more than threads: while one job reads or stores files, the threads stay busy.
     const previews = await startPreviews(runtime, { imaging: background, concurrency: backgroundThreads + 1 });
     stops.push(() => previews.stop());
+    const cstore = options.cstore ?? 'inline';
     const scp =
-      (options.cstore ?? true)
+      cstore === 'inline'
         ? await startCStoreScp(runtime, {
             port: config.dicomPort,
             ...(options.host !== undefined ? { host: options.host } : {}),
           })
-        : null;
+        : cstore === 'child'
+          ? await startDicomChild(runtime)
+          : null;
     if (scp !== null) stops.push(() => scp.stop());
     const web = await startWeb(runtime, { imaging, ...(options.host !== undefined ? { host: options.host } : {}) });
     stops.push(() => web.stop());

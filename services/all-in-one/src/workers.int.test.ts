@@ -391,6 +391,103 @@ describe('the DICOM process of a one-worker all-in-one on PostgreSQL', () => {
   }, 60_000);
 });
 
+describe('the C-STORE process of the all-in-one on the embedded PGlite (what start.sh runs)', () => {
+  let stack: Started;
+  let dir: TempDir;
+  let base: string;
+  let dicomPort: number;
+
+  beforeAll(async () => {
+    dir = await tempDir('telerad-cstore-pglite');
+    stack = startMain({
+      TELERAD_DATA_DIR: path.join(dir.path, 'data'),
+      TELERAD_HTTP_PORT: '0',
+      TELERAD_DICOM_PORT: '0',
+      TELERAD_LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    });
+    for (let i = 0; i < 600 && !/Ctrl-C/.test(stack.output()); i++) {
+      if (stack.child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const banner = stack.output();
+    const httpPort = /open\s+http:\/\/localhost:(\d+)\//.exec(banner)?.[1];
+    const cstorePort = /C-STORE\s+port (\d+)/.exec(banner)?.[1];
+    if (httpPort === undefined || cstorePort === undefined) throw new Error(`telerad did not start:\n${banner}`);
+    expect(banner).toMatch(/processes\s+one for the pipeline; C-STORE in a process of its own at nice 10/);
+    base = `http://127.0.0.1:${httpPort}`;
+    dicomPort = Number(cstorePort);
+  }, 120_000);
+
+  afterAll(async () => {
+    if (stack !== undefined && stack.child.exitCode === null) {
+      stack.child.kill('SIGTERM');
+      const { code } = await stack.exited;
+      expect(code).toBe(0);
+      // The C-STORE process stopped with it.
+      expect(nodeChildren(stack.child.pid ?? 0)).toEqual([]);
+    }
+    await dir?.remove();
+  }, 60_000);
+
+  const storescu = async (patientId: string) => {
+    const file = path.join(dir.path, `${patientId}.dcm`);
+    const study = newUid();
+    await writeFile(file, createDxInstance({ studyInstanceUid: study, patientId, rows: 64, columns: 64 }));
+    let sent = spawnSync('storescu', ['-aet', 'CLINIC_A', '-aec', 'TELERAD', '127.0.0.1', String(dicomPort), file]);
+    // A C-STORE process being replaced refuses the association for a moment.
+    for (let i = 0; i < 50 && sent.status !== 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      sent = spawnSync('storescu', ['-aet', 'CLINIC_A', '-aec', 'TELERAD', '127.0.0.1', String(dicomPort), file]);
+    }
+    expect(sent.status, sent.stderr?.toString()).toBe(0);
+    return study;
+  };
+
+  const studyOf = async (studyInstanceUid: string) => {
+    const list = await fetch(`${base}/api/studies`, { headers: { authorization: 'Bearer demo-token-clinic-a' } });
+    const items = ((await list.json()) as { items: Array<{ studyInstanceUid: string; instanceCount: number }> }).items;
+    return items.find((s) => s.studyInstanceUid === studyInstanceUid);
+  };
+
+  test.skipIf(storescuMissing)(
+    'a C-STORE lands in the embedded database through the C-STORE process, which runs at nice 10',
+    async () => {
+      const children = nodeChildren(stack.child.pid ?? 0);
+      expect(children).toHaveLength(1);
+      expect(threadNiceness(children[0] ?? 0)).toEqual(threadNiceness(children[0] ?? 0).map(() => 10));
+      expect(mainThreadNiceness(stack.child.pid ?? 0)).toBe(0);
+      const study = await storescu('PGLITE-1');
+      expect(await studyOf(study)).toMatchObject({ instanceCount: 1, status: 'receiving' });
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(receivedByWorker(metrics).get('dicom')?.['c-store']).toBe(1);
+      // Both processes' series in one valid answer: one HELP line per metric.
+      expect(metrics.match(/^# HELP telerad_instances_received_total /gm)).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  test.skipIf(storescuMissing)(
+    'a C-STORE process that dies is replaced, and the database stays usable by both',
+    async () => {
+      const [dicom] = nodeChildren(stack.child.pid ?? 0);
+      if (dicom === undefined) throw new Error('no C-STORE process');
+      process.kill(dicom, 'SIGKILL');
+      let replacement: number | undefined;
+      for (let i = 0; i < 300 && replacement === undefined; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        replacement = nodeChildren(stack.child.pid ?? 0).find((pid) => pid !== dicom);
+      }
+      expect(replacement).toBeDefined();
+      expect(stack.output()).toMatch(/"signal":"SIGKILL".*C-STORE process died; starting a new one/);
+      const study = await storescu('PGLITE-2');
+      expect(await studyOf(study)).toMatchObject({ instanceCount: 1 });
+    },
+    60_000,
+  );
+});
+
 describe('TELERAD_WORKERS on the embedded PGlite', () => {
   test('more than one worker without DATABASE_URL is refused at start, naming the settings', async () => {
     const dir = await tempDir('telerad-workers-pglite');

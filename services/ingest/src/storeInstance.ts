@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type Priority, ValidationError } from '@telerad/core';
-import { type IntakeChannel, recordAudit } from '@telerad/db';
+import { defineTransaction, type IntakeChannel, recordAudit, registerIpcErrorClass } from '@telerad/db';
 import {
   type InstanceMeta,
   type ParseInstanceOptions,
@@ -104,13 +104,95 @@ export async function storeInstance(
 
   const priority = source.priority ?? clinic.default_priority;
   const now = new Date();
-  const result = await deps.db.db.transaction().execute(async (trx) => {
+  const result = await indexInstance(deps.db, {
+    meta,
+    clinic: { id: clinic.id, hospitalId: clinic.hospital_id },
+    priority,
+    now,
+    sizeBytes,
+    sha256,
+    key,
+    channel: source.channel,
+    actor: source.actor,
+  });
+
+  if (result.raced) {
+    // Another connection stored the same SOP Instance UID between our check and our insert: the
+    // same bytes are a duplicate, others a conflict. (A spool file may have moved into the store.)
+    const winner = await deps.db.db
+      .selectFrom('instance')
+      .innerJoin('study', 'study.id', 'instance.study_id')
+      .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
+      .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
+      .executeTakeFirstOrThrow();
+    return sameOrConflict(deps, winner, sha256, meta, source);
+  }
+  if (result.isNew) deps.metrics.studiesReceived.inc({ priority: result.priority });
+  if (result.status === 'receiving') {
+    await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
+    // The clinic's study list shows a new study at once.
+    if (result.isNew) await publishUpdated(deps, result.studyId);
+  } else {
+    // A late image for a study already complete: it joins the study; the reader sees it on refresh.
+    await recordAudit(deps.db.db, {
+      actor: source.actor,
+      action: 'study.late-instance',
+      studyId: result.studyId,
+      detail: { sopInstanceUid: meta.sopInstanceUid, status: result.status },
+    });
+    // A new image answers a hold (the radiologist usually asked for another view): the clock runs again.
+    const resumed = await resumeStudy(deps, result.studyId, {
+      actor: source.actor,
+      via: 'image',
+      answer: `new image ${meta.sopInstanceUid}`,
+    });
+    if (resumed === null) await publishUpdated(deps, result.studyId);
+  }
+  if (result.instanceId !== null) await requestPreviews(deps, result.instanceId);
+  deps.metrics.instancesReceived.inc({ channel: source.channel });
+  deps.logger.debug(
+    { studyId: result.studyId, sopInstanceUid: meta.sopInstanceUid, channel: source.channel },
+    'instance stored',
+  );
+  return {
+    studyId: result.studyId,
+    sopClassUid: meta.sopClassUid,
+    sopInstanceUid: meta.sopInstanceUid,
+    studyInstanceUid: meta.studyInstanceUid,
+    seriesInstanceUid: meta.seriesInstanceUid,
+    duplicate: false,
+  };
+}
+
+/** What indexing a stored instance needs: plain data, so the process that owns the database can run it. */
+interface IndexInput {
+  meta: InstanceMeta;
+  clinic: { id: string; hospitalId: string };
+  priority: Priority;
+  now: Date;
+  sizeBytes: number;
+  sha256: string;
+  key: string;
+  channel: IntakeChannel;
+  actor: string;
+}
+
+/**
+ * The index rows of a stored instance, in one transaction: its study and series (created or found,
+ * and refused when they belong to another clinic or study), the instance (unless another connection
+ * stored the same SOP Instance UID first: `raced`), the study's counts, and the audit event of a new
+ * study. A defined transaction, so that from the C-STORE process of a PGlite deployment it runs whole
+ * in the process that owns the database.
+ */
+const indexInstance = defineTransaction(
+  'ingest.indexInstance',
+  async (trx, { meta, clinic, priority, now, sizeBytes, sha256, key, channel, actor }: IndexInput) => {
     const row = await trx
       .insertInto('study')
       .values({
         study_instance_uid: meta.studyInstanceUid,
         clinic_id: clinic.id,
-        hospital_id: clinic.hospital_id,
+        hospital_id: clinic.hospitalId,
         priority,
         status: 'receiving',
         patient_name: meta.patientName.display,
@@ -189,7 +271,7 @@ export async function storeInstance(
         size_bytes: sizeBytes,
         sha256,
         blob_key: key,
-        received_via: source.channel,
+        received_via: channel,
       })
       .onConflict((oc) => oc.column('sop_instance_uid').doNothing())
       .returning('id')
@@ -221,10 +303,10 @@ export async function storeInstance(
       .execute();
     if (row.inserted) {
       await recordAudit(trx, {
-        actor: source.actor,
+        actor,
         action: 'study.received',
         studyId: row.id,
-        detail: { channel: source.channel },
+        detail: { channel },
       });
     }
     return {
@@ -235,55 +317,9 @@ export async function storeInstance(
       status: row.status,
       priority: row.priority,
     };
-  });
-
-  if (result.raced) {
-    // Another connection stored the same SOP Instance UID between our check and our insert: the
-    // same bytes are a duplicate, others a conflict. (A spool file may have moved into the store.)
-    const winner = await deps.db.db
-      .selectFrom('instance')
-      .innerJoin('study', 'study.id', 'instance.study_id')
-      .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
-      .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
-      .executeTakeFirstOrThrow();
-    return sameOrConflict(deps, winner, sha256, meta, source);
-  }
-  if (result.isNew) deps.metrics.studiesReceived.inc({ priority: result.priority });
-  if (result.status === 'receiving') {
-    await scheduleStableCheck(deps.queues, result.studyId, deps.config.stableSeconds * 1000);
-    // The clinic's study list shows a new study at once.
-    if (result.isNew) await publishUpdated(deps, result.studyId);
-  } else {
-    // A late image for a study already complete: it joins the study; the reader sees it on refresh.
-    await recordAudit(deps.db.db, {
-      actor: source.actor,
-      action: 'study.late-instance',
-      studyId: result.studyId,
-      detail: { sopInstanceUid: meta.sopInstanceUid, status: result.status },
-    });
-    // A new image answers a hold (the radiologist usually asked for another view): the clock runs again.
-    const resumed = await resumeStudy(deps, result.studyId, {
-      actor: source.actor,
-      via: 'image',
-      answer: `new image ${meta.sopInstanceUid}`,
-    });
-    if (resumed === null) await publishUpdated(deps, result.studyId);
-  }
-  if (result.instanceId !== null) await requestPreviews(deps, result.instanceId);
-  deps.metrics.instancesReceived.inc({ channel: source.channel });
-  deps.logger.debug(
-    { studyId: result.studyId, sopInstanceUid: meta.sopInstanceUid, channel: source.channel },
-    'instance stored',
-  );
-  return {
-    studyId: result.studyId,
-    sopClassUid: meta.sopClassUid,
-    sopInstanceUid: meta.sopInstanceUid,
-    studyInstanceUid: meta.studyInstanceUid,
-    seriesInstanceUid: meta.seriesInstanceUid,
-    duplicate: false,
-  };
-}
+  },
+);
+registerIpcErrorClass(InstanceRejectedError);
 
 /** A PN value again from its groups, without empty trailing groups. */
 const personNameValue = (name: PersonName) =>
