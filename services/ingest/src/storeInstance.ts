@@ -325,12 +325,22 @@ registerIpcErrorClass(InstanceRejectedError);
 const personNameValue = (name: PersonName) =>
   [name.alphabetic, name.ideographic, name.phonetic].join('=').replace(/=+$/, '');
 
+/** How often one process refreshes the intake mark while bytes keep arriving. */
+const INTAKE_MARK_EVERY_MS = 250;
+let lastIntakeMark = 0;
+
 /**
  * Tells background work that intake is busy (see markIntakeActive): the render job waits for a quiet
- * moment, so the cores go to storing and acknowledging what senders are sending. Not awaited: the
- * mark is advice, and Redis being slow or away must not hold up or refuse an instance.
+ * moment, so the cores go to storing and acknowledging what senders are sending. Called when an
+ * instance starts to arrive, as its bytes arrive and when it is stored — from the first byte of a
+ * burst, not only from its first stored instance, which on a busy link comes seconds later. At most
+ * every 250 ms per process. Not awaited: the mark is advice, and Redis being slow or away must not
+ * hold up or refuse an instance.
  */
-function noteIntakeActive(deps: IngestDeps): void {
+export function noteIntakeActive(deps: Pick<IngestDeps, 'redis' | 'config' | 'logger'>): void {
+  const now = performance.now();
+  if (now - lastIntakeMark < INTAKE_MARK_EVERY_MS) return;
+  lastIntakeMark = now;
   markIntakeActive(deps.redis, deps.config.queuePrefix).catch((error: unknown) =>
     deps.logger.debug({ err: error }, 'intake activity not marked'),
   );

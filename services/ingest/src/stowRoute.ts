@@ -9,7 +9,7 @@ import { DicomParseError } from '@telerad/dicom';
 import { type Request, type Response, Router } from 'express';
 import { spoolDirOf } from './instanceBytes.js';
 import { sendingClinicOfPrincipal } from './sendingClinic.js';
-import { type IngestDeps, InstanceRejectedError, storeInstance } from './storeInstance.js';
+import { type IngestDeps, InstanceRejectedError, noteIntakeActive, storeInstance } from './storeInstance.js';
 import {
   buildStowResponse,
   FAILURE_REASON,
@@ -37,6 +37,7 @@ export function createStowRouter(deps: IngestDeps): Router {
     const stored: Stored[] = [];
     const failed: Failed[] = [];
     let index = 0;
+    noteIntakeActive(deps);
     await parseStowBody(
       req,
       res,

@@ -14,6 +14,7 @@ export class DatasetCollector extends Writable {
   private received = 0;
   private dropped = false;
   private readonly connection: Pick<Socket, 'pause' | 'resume'> | undefined;
+  private readonly onBytes: (() => void) | undefined;
 
   constructor(
     readonly transferSyntaxUid: string,
@@ -24,6 +25,8 @@ export class DatasetCollector extends Writable {
       head?: Buffer;
       /** The association's socket: paused while interactive work goes first (see loopPriority). */
       connection?: Pick<Socket, 'pause' | 'resume'>;
+      /** Called as bytes arrive (intake is busy: background work waits). */
+      onBytes?: () => void;
     } = {},
   ) {
     // In memory each write completes at once; a high mark keeps write() from asking dcmjs-dimse to
@@ -31,10 +34,12 @@ export class DatasetCollector extends Writable {
     super({ highWaterMark: 1 << 30 });
     this.sink = new SpoolingSink(options.spool, options.head);
     this.connection = options.connection;
+    this.onBytes = options.onBytes;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.received += chunk.length;
+    this.onBytes?.();
     if (this.received > this.maxBytes) {
       if (!this.dropped) {
         this.dropped = true;

@@ -6,7 +6,7 @@ import type { Logger } from '@telerad/telemetry';
 import type { association, Scp as DimseScp, requests, responses } from 'dcmjs-dimse';
 import dimse from 'dcmjs-dimse';
 import { releaseInstanceBytes, spoolDirOf } from '../instanceBytes.js';
-import { type IngestDeps, storeInstance } from '../storeInstance.js';
+import { type IngestDeps, noteIntakeActive, storeInstance } from '../storeInstance.js';
 import { parseCalledAeTitle } from './calledAeTitle.js';
 import { C_STORE_STATUS, type CStoreFailure, cStoreFailureOf, failure } from './cStoreFailure.js';
 import { DatasetCollector } from './DatasetCollector.js';
@@ -151,6 +151,7 @@ export function createScpClass(context: ScpContext): ScpClass {
         spool: { dir: spoolDirOf(deps.config.dataDir) },
         head,
         connection: this.connection,
+        onBytes: () => noteIntakeActive(deps),
       });
       this.collectors.set(request, collector);
       return collector;
