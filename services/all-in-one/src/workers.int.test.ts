@@ -36,6 +36,34 @@ function startMain(env: Record<string, string>): Started {
   return { child, output: () => output, exited };
 }
 
+/** The environment of an all-in-one on a test configuration's PostgreSQL schema and Redis. */
+function postgresEnv(config: Awaited<ReturnType<typeof testConfig>>['config']): Record<string, string> {
+  return {
+    TELERAD_DATA_DIR: config.dataDir,
+    TELERAD_REGION: config.regionFile,
+    TELERAD_HTTP_PORT: '0',
+    TELERAD_DICOM_PORT: '0',
+    TELERAD_LOG_LEVEL: 'warn',
+    TELERAD_QUEUE_PREFIX: config.queuePrefix,
+    DATABASE_URL: config.databaseUrl ?? '',
+    DATABASE_SCHEMA: config.databaseSchema ?? '',
+    REDIS_URL: config.redisUrl ?? '',
+  };
+}
+
+/** Waits for a started all-in-one's banner: the banner, its HTTP base URL and its C-STORE port. */
+async function untilServing(stack: Started): Promise<{ banner: string; base: string; dicomPort: number }> {
+  for (let i = 0; i < 600 && !/Ctrl-C/.test(stack.output()); i++) {
+    if (stack.child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const banner = stack.output();
+  const httpPort = /open\s+http:\/\/localhost:(\d+)\//.exec(banner)?.[1];
+  const cstorePort = /C-STORE\s+port (\d+)/.exec(banner)?.[1];
+  if (httpPort === undefined || cstorePort === undefined) throw new Error(`telerad did not start:\n${banner}`);
+  return { banner, base: `http://127.0.0.1:${httpPort}`, dicomPort: Number(cstorePort) };
+}
+
 /** One request on a connection of its own, so node:cluster hands each to the next worker. */
 function post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -74,29 +102,12 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
     config = t.config;
     cleanup = t.cleanup;
     files = await tempDir('telerad-workers');
-    stack = startMain({
-      TELERAD_WORKERS: '2',
-      TELERAD_DATA_DIR: config.dataDir,
-      TELERAD_REGION: config.regionFile,
-      TELERAD_HTTP_PORT: '0',
-      TELERAD_DICOM_PORT: '0',
-      TELERAD_LOG_LEVEL: 'warn',
-      TELERAD_QUEUE_PREFIX: config.queuePrefix,
-      DATABASE_URL: config.databaseUrl ?? '',
-      DATABASE_SCHEMA: config.databaseSchema ?? '',
-      REDIS_URL: config.redisUrl ?? '',
-    });
-    for (let i = 0; i < 600 && !/Ctrl-C/.test(stack.output()); i++) {
-      if (stack.child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const banner = stack.output();
-    const httpPort = /open\s+http:\/\/localhost:(\d+)\//.exec(banner)?.[1];
-    const cstorePort = /C-STORE\s+port (\d+)/.exec(banner)?.[1];
-    if (httpPort === undefined || cstorePort === undefined) throw new Error(`telerad did not start:\n${banner}`);
-    expect(banner).toMatch(/2 workers \(TELERAD_WORKERS\) and a primary; C-STORE in a process of its own at nice 10/);
-    base = `http://127.0.0.1:${httpPort}`;
-    dicomPort = Number(cstorePort);
+    stack = startMain({ ...postgresEnv(config), TELERAD_WORKERS: '2' });
+    const serving = await untilServing(stack);
+    expect(serving.banner).toMatch(
+      /2 workers \(TELERAD_WORKERS\) and a primary; C-STORE in a process of its own at nice 10/,
+    );
+    ({ base, dicomPort } = serving);
   }, 120_000);
 
   afterAll(async () => {
@@ -333,61 +344,37 @@ function nodeChildren(pid: number): number[] {
     });
 }
 
+/** Starts the all-in-one on PostgreSQL with a port another program holds; its exit code and output. */
+async function startWithPortTaken(env: (port: string) => Record<string, string>) {
+  const t = await testConfig({ database: 'postgres' });
+  const taken = net.createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+  try {
+    const started = startMain({ ...postgresEnv(t.config), ...env(String((taken.address() as net.AddressInfo).port)) });
+    const { code } = await started.exited;
+    return { code, output: started.output() };
+  } finally {
+    await new Promise((resolve) => taken.close(resolve));
+    await t.cleanup();
+  }
+}
+
 describe('TELERAD_WORKERS when a worker cannot start', () => {
   test('the primary stops everything and exits non-zero instead of restarting it forever', async () => {
-    const t = await testConfig({ database: 'postgres' });
-    const taken = net.createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
-    try {
-      const started = startMain({
-        TELERAD_WORKERS: '2',
-        TELERAD_DATA_DIR: t.config.dataDir,
-        TELERAD_REGION: t.config.regionFile,
-        TELERAD_HTTP_PORT: String((taken.address() as net.AddressInfo).port),
-        TELERAD_DICOM_PORT: '0',
-        TELERAD_LOG_LEVEL: 'warn',
-        TELERAD_QUEUE_PREFIX: t.config.queuePrefix,
-        DATABASE_URL: t.config.databaseUrl ?? '',
-        DATABASE_SCHEMA: t.config.databaseSchema ?? '',
-        REDIS_URL: t.config.redisUrl ?? '',
-      });
-      const { code } = await started.exited;
-      expect(code).toBe(1);
-      expect(started.output()).toMatch(/a worker failed while starting; stopping/);
-      expect(started.output()).not.toMatch(/telerad is running/);
-    } finally {
-      await new Promise((resolve) => taken.close(resolve));
-      await t.cleanup();
-    }
+    const { code, output } = await startWithPortTaken((port) => ({ TELERAD_WORKERS: '2', TELERAD_HTTP_PORT: port }));
+    expect(code).toBe(1);
+    expect(output).toMatch(/a worker failed while starting; stopping/);
+    expect(output).not.toMatch(/telerad is running/);
   }, 60_000);
 });
 
 describe('the DICOM process of a one-worker all-in-one on PostgreSQL', () => {
   test('its DICOM port already in use stops everything with exit 1 and a reason', async () => {
-    const t = await testConfig({ database: 'postgres' });
-    const taken = net.createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
-    try {
-      const started = startMain({
-        TELERAD_DATA_DIR: t.config.dataDir,
-        TELERAD_REGION: t.config.regionFile,
-        TELERAD_HTTP_PORT: '0',
-        TELERAD_DICOM_PORT: String((taken.address() as net.AddressInfo).port),
-        TELERAD_LOG_LEVEL: 'warn',
-        TELERAD_QUEUE_PREFIX: t.config.queuePrefix,
-        DATABASE_URL: t.config.databaseUrl ?? '',
-        DATABASE_SCHEMA: t.config.databaseSchema ?? '',
-        REDIS_URL: t.config.redisUrl ?? '',
-      });
-      const { code } = await started.exited;
-      expect(code).toBe(1);
-      expect(started.output()).toMatch(/EADDRINUSE/);
-      expect(started.output()).toMatch(/a worker failed while starting; stopping/);
-      expect(started.output()).not.toMatch(/telerad is running/);
-    } finally {
-      await new Promise((resolve) => taken.close(resolve));
-      await t.cleanup();
-    }
+    const { code, output } = await startWithPortTaken((port) => ({ TELERAD_DICOM_PORT: port }));
+    expect(code).toBe(1);
+    expect(output).toMatch(/EADDRINUSE/);
+    expect(output).toMatch(/a worker failed while starting; stopping/);
+    expect(output).not.toMatch(/telerad is running/);
   }, 60_000);
 });
 
@@ -407,17 +394,9 @@ describe('the C-STORE process of the all-in-one on the embedded PGlite (what sta
       DATABASE_URL: '',
       REDIS_URL: '',
     });
-    for (let i = 0; i < 600 && !/Ctrl-C/.test(stack.output()); i++) {
-      if (stack.child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const banner = stack.output();
-    const httpPort = /open\s+http:\/\/localhost:(\d+)\//.exec(banner)?.[1];
-    const cstorePort = /C-STORE\s+port (\d+)/.exec(banner)?.[1];
-    if (httpPort === undefined || cstorePort === undefined) throw new Error(`telerad did not start:\n${banner}`);
-    expect(banner).toMatch(/processes\s+one for the pipeline; C-STORE in a process of its own at nice 10/);
-    base = `http://127.0.0.1:${httpPort}`;
-    dicomPort = Number(cstorePort);
+    const serving = await untilServing(stack);
+    expect(serving.banner).toMatch(/processes\s+one for the pipeline; C-STORE in a process of its own at nice 10/);
+    ({ base, dicomPort } = serving);
   }, 120_000);
 
   afterAll(async () => {

@@ -87,12 +87,7 @@ export async function storeInstance(
     : parseInstance(bytes, parseOptions);
   assertExpectedUids(meta, source.expected ?? {});
 
-  const existing = await deps.db.db
-    .selectFrom('instance')
-    .innerJoin('study', 'study.id', 'instance.study_id')
-    .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
-    .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
-    .executeTakeFirst();
+  const existing = await storedInstanceOf(deps, meta.sopInstanceUid);
   if (existing !== undefined) {
     return sameOrConflict(deps, existing, await sha256Of(bytes), meta, source);
   }
@@ -119,12 +114,8 @@ export async function storeInstance(
   if (result.raced) {
     // Another connection stored the same SOP Instance UID between our check and our insert: the
     // same bytes are a duplicate, others a conflict. (A spool file may have moved into the store.)
-    const winner = await deps.db.db
-      .selectFrom('instance')
-      .innerJoin('study', 'study.id', 'instance.study_id')
-      .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
-      .where('instance.sop_instance_uid', '=', meta.sopInstanceUid)
-      .executeTakeFirstOrThrow();
+    const winner = await storedInstanceOf(deps, meta.sopInstanceUid);
+    if (winner === undefined) throw new Error(`instance ${meta.sopInstanceUid} raced, yet no row holds it`);
     return sameOrConflict(deps, winner, sha256, meta, source);
   }
   if (result.isNew) deps.metrics.studiesReceived.inc({ priority: result.priority });
@@ -162,6 +153,16 @@ export async function storeInstance(
     seriesInstanceUid: meta.seriesInstanceUid,
     duplicate: false,
   };
+}
+
+/** What a duplicate check needs of the instance already indexed under a SOP Instance UID, if any. */
+function storedInstanceOf(deps: IngestDeps, sopInstanceUid: string) {
+  return deps.db.db
+    .selectFrom('instance')
+    .innerJoin('study', 'study.id', 'instance.study_id')
+    .select(['instance.sha256', 'instance.study_id', 'study.clinic_id'])
+    .where('instance.sop_instance_uid', '=', sopInstanceUid)
+    .executeTakeFirst();
 }
 
 /** What indexing a stored instance needs: plain data, so the process that owns the database can run it. */
