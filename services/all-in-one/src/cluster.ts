@@ -18,7 +18,7 @@ import { startAllInOne } from './startAllInOne.js';
 
 /** Messages between the primary and its workers (besides prom-client's own). */
 type WorkerMessage =
-  /** A worker serves: an all-in-one names its HTTP port (and its DICOM port when it runs the SCP too), the DICOM process its DICOM port. */
+  /** A worker serves: an all-in-one names its HTTP port (and its DICOM port when it runs the SCP too), the C-STORE process its DICOM port. */
   | { type: 'telerad:ready'; port: number | null; dicomPort: number | null }
   | { type: 'telerad:metrics-request'; requestId: number };
 type PrimaryMessage = { type: 'telerad:metrics'; requestId: number; text?: string; error?: string };
@@ -33,7 +33,7 @@ export interface ClusterStarted {
 
 /**
  * The primary of TELERAD_WORKERS worker processes and, with TELERAD_DICOM_PROCESS=separate, of the
- * DICOM process: the C-STORE SCP alone, at nice 10, so the kernel runs the API, the worklist and the
+ * C-STORE process: the C-STORE SCP alone, at nice 10, so the kernel runs the API, the worklist and the
  * router first while modalities send (the all-in-one workers then leave the DICOM port to it). What
  * must happen once happens here, before any worker is forked: migrations and region seeding, the
  * embedded redis-server when REDIS_URL is unset (its URL is handed to the workers), and the hourly
@@ -78,7 +78,7 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
   // Each worker's /metrics asks the primary, which gathers every worker's registry (prom-client's
   // cluster support) and answers with all of them, each series labelled with its worker.
   const aggregator = new AggregatorRegistry();
-  // Slots 0 … workers-1 are all-in-one workers; with a separate DICOM process it takes the last slot.
+  // Slots 0 … workers-1 are all-in-one workers; with a separate C-STORE process it takes the last slot.
   const roles: Role[] = Array.from({ length: config.workers }, () => 'all-in-one');
   if (config.dicomProcess === 'separate') roles.push('dicom');
   const slots = new Map<Worker, { slot: number; startedAt: number }>();
@@ -92,8 +92,8 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
   // One port per process, not one per connection, when a single process listens on it.
   if (config.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
 
-  // The DICOM process listens on a socket of its own; with TELERAD_DICOM_PORT=0 the port is chosen
-  // here, once, so a replacement DICOM process listens where its predecessor did.
+  // The C-STORE process listens on a socket of its own; with TELERAD_DICOM_PORT=0 the port is chosen
+  // here, once, so a replacement C-STORE process listens where its predecessor did.
   const dicomProcessPort =
     config.dicomProcess === 'separate' && config.dicomPort === 0 ? await freePort() : config.dicomPort;
 
@@ -183,8 +183,8 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
 
 /**
  * One worker, on a database the primary prepared and the Redis it named, without the orphan sweep
- * (the primary's): the whole all-in-one (without the C-STORE SCP when the DICOM process has it), or
- * the DICOM process. Its metrics carry a `worker` label (its number, or `dicom`); an all-in-one's
+ * (the primary's): the whole all-in-one (without the C-STORE SCP when the C-STORE process has it), or
+ * the C-STORE process. Its metrics carry a `worker` label (its number, or `dicom`); an all-in-one's
  * /metrics answers for every worker.
  */
 export async function runWorker(config: Config): Promise<void> {

@@ -89,7 +89,7 @@ function receivedByWorker(metrics: string): Map<string, Record<string, number>> 
   return byWorker;
 }
 
-describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis (C-STORE in a DICOM process)', () => {
+describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis, with the C-STORE process', () => {
   let stack: Started;
   let base: string;
   let dicomPort: number;
@@ -133,7 +133,7 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
   const sentSops: string[] = [];
   const sentStudies: string[] = [];
 
-  test('STOW-RS requests are spread over both workers, C-STORE goes to the DICOM process; every instance is indexed once', async () => {
+  test('STOW-RS requests are spread over both workers, C-STORE goes to the C-STORE process; every instance is indexed once', async () => {
     // Six STOW-RS requests of two instances each, each on its own connection.
     for (let i = 0; i < 6; i++) {
       const study = newUid();
@@ -257,7 +257,7 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
       workers = [...new Set([...metrics.matchAll(/worker="(\d+)"/g)].map((m) => m[1]))].sort();
       if (workers.includes('4')) break;
     }
-    // Worker 4 took the place of the one killed (the DICOM process is worker 3); the other kept serving.
+    // Worker 4 took the place of the one killed (the C-STORE process is worker 3); the other kept serving.
     expect(workers).toHaveLength(2);
     expect(workers).toContain('4');
     expect(stack.output()).toMatch(/"signal":"SIGKILL".*"restartInMs":1000.*worker died; starting a new one/);
@@ -272,7 +272,7 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
     }
   }, 60_000);
 
-  test('the DICOM process runs every thread at nice 10, and one that dies is replaced and takes sends again', async () => {
+  test('the C-STORE process runs every thread at nice 10, and one that dies is replaced and takes sends again', async () => {
     const pid = stack.child.pid ?? 0;
     const niced = () => nodeChildren(pid).filter((worker) => Math.min(...threadNiceness(worker)) === 10);
     const [dicom, ...others] = niced();
@@ -368,7 +368,7 @@ describe('TELERAD_WORKERS when a worker cannot start', () => {
   }, 60_000);
 });
 
-describe('the DICOM process of a one-worker all-in-one on PostgreSQL', () => {
+describe('the C-STORE process of a one-worker all-in-one on PostgreSQL', () => {
   test('its DICOM port already in use stops everything with exit 1 and a reason', async () => {
     const { code, output } = await startWithPortTaken((port) => ({ TELERAD_DICOM_PORT: port }));
     expect(code).toBe(1);
