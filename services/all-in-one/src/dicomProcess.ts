@@ -107,7 +107,9 @@ export async function runDicomProcess(config: Config, logger: Logger, metrics: M
       config.stopGraceMs,
     );
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // Ctrl-C in a terminal reaches every process of the group: the parent stops this one (SIGTERM)
+  // once what it serves has stopped, so a C-STORE in flight can still be indexed and answered.
+  process.on('SIGINT', () => logger.debug('SIGINT: waiting for the parent to stop this process'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('disconnect', () => void stop('parent gone'));
   send({ type: 'telerad:ready', port: null, dicomPort: scp.port });
