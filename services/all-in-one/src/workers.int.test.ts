@@ -18,12 +18,10 @@ interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts main.js; with `ownGroup`, in a process group of its own, as a terminal runs it. */
-function startMain(env: Record<string, string>, options: { ownGroup?: boolean } = {}): Started {
+function startMain(env: Record<string, string>): Started {
   const child = spawn(process.execPath, [mainJs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: options.ownGroup ?? false,
   });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -388,17 +386,14 @@ describe('the C-STORE process of the all-in-one on the embedded PGlite (what sta
 
   beforeAll(async () => {
     dir = await tempDir('telerad-cstore-pglite');
-    stack = startMain(
-      {
-        TELERAD_DATA_DIR: path.join(dir.path, 'data'),
-        TELERAD_HTTP_PORT: '0',
-        TELERAD_DICOM_PORT: '0',
-        TELERAD_LOG_LEVEL: 'info',
-        DATABASE_URL: '',
-        REDIS_URL: '',
-      },
-      { ownGroup: true },
-    );
+    stack = startMain({
+      TELERAD_DATA_DIR: path.join(dir.path, 'data'),
+      TELERAD_HTTP_PORT: '0',
+      TELERAD_DICOM_PORT: '0',
+      TELERAD_LOG_LEVEL: 'info',
+      DATABASE_URL: '',
+      REDIS_URL: '',
+    });
     const serving = await untilServing(stack);
     expect(serving.banner).toMatch(/processes\s+one for the pipeline; C-STORE in a process of its own at nice 10/);
     ({ base, dicomPort } = serving);
@@ -471,19 +466,23 @@ describe('the C-STORE process of the all-in-one on the embedded PGlite (what sta
     60_000,
   );
 
-  test('Ctrl-C (SIGINT to the whole process group) stops both processes once, cleanly, without a restart', async () => {
-    const pid = stack.child.pid ?? 0;
-    const children = nodeChildren(pid);
-    expect(children).toHaveLength(1);
-    process.kill(-pid, 'SIGINT');
-    const { code } = await stack.exited;
-    expect(code).toBe(0);
-    const after = stack.output().slice(stack.output().indexOf('"signal":"SIGINT"'));
-    // The C-STORE process waited for the parent's SIGTERM, and was not taken for dead.
-    expect(after).toMatch(/"reason":"SIGTERM".*C-STORE process stopping/);
-    expect(after).not.toMatch(/C-STORE process died/);
-    for (const child of children) expect(() => process.kill(child, 0)).toThrow();
-  }, 60_000);
+  test.skipIf(storescuMissing)(
+    'Ctrl-C reaching the C-STORE process leaves it serving until its parent stops it',
+    async () => {
+      // A terminal's Ctrl-C reaches every process of the group; the parent then stops the C-STORE
+      // process itself (SIGTERM, afterAll), so it must not stop, or be restarted as dead, on SIGINT.
+      const [dicom] = nodeChildren(stack.child.pid ?? 0);
+      if (dicom === undefined) throw new Error('no C-STORE process');
+      const logged = stack.output().length;
+      process.kill(dicom, 'SIGINT');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(nodeChildren(stack.child.pid ?? 0)).toEqual([dicom]);
+      const study = await storescu('PGLITE-3');
+      expect(await studyOf(study)).toMatchObject({ instanceCount: 1 });
+      expect(stack.output().slice(logged)).not.toMatch(/C-STORE process (stopping|died)/);
+    },
+    60_000,
+  );
 });
 
 describe('TELERAD_WORKERS on the embedded PGlite', () => {
