@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { createDxInstance } from '@telerad/dicom';
+import { threadNiceness } from '@telerad/testkit';
 import { afterAll, describe, expect, test } from 'vitest';
 import { createImagingPool } from './createImagingPool.js';
 import { ImagingError } from './ImagingError.js';
@@ -14,13 +14,6 @@ const pool = createImagingPool({ threads: 2 });
 afterAll(async () => {
   await pool.close();
 });
-
-/** The nice value of each thread of this process (field 19 of /proc/self/task/<tid>/stat). */
-const threadNiceness = () =>
-  readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
 
 describe('createImagingPool', () => {
   // The suite itself may run niced (`nice ./scripts/test.sh`): the pool lowers from there.

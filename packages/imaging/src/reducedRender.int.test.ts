@@ -5,9 +5,8 @@ import { createDxInstance } from '@telerad/dicom';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { outputSize } from './output.js';
 import { renderInstance } from './renderInstance.js';
-import { sources as corpus } from './testing/corpus.js';
+import { sources as corpus, displayPhantoms } from './testing/corpus.js';
 import { convert, dcmtkRender, psnr, type Raster, raster } from './testing/dicomTools.js';
-import { phantom, syntheticImage } from './testing/syntheticImage.js';
 import type { RenderOptions, RenderWindow } from './types.js';
 
 // A reduced grayscale render (the stored previews, every viewport smaller than the image) is made by
@@ -38,30 +37,8 @@ afterAll(async () => {
 
 const rows = 600;
 const columns = 480;
-const large = {
-  dx: () => createDxInstance({ rows, columns }),
-  ct: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 16,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => Math.round(-1000 + 4000 * phantom(x, y, 0, columns, rows)),
-      attributes: { RescaleSlope: '1', RescaleIntercept: '-1024', WindowCenter: '40', WindowWidth: '400' },
-    }),
-  mono1: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 14,
-      photometric: 'MONOCHROME1',
-      value: (x, y) => Math.round(16383 * phantom(x, y, 0, columns, rows)),
-      attributes: { WindowCenter: '8000', WindowWidth: '12000' },
-    }),
-};
+const { ct, mono1 } = displayPhantoms(rows, columns);
+const large = { dx: () => createDxInstance({ rows, columns }), ct, mono1 };
 const files = { ...large, small: corpus.dx, smallCt: corpus.ct, smallMono1: corpus.mono1, sigmoid: corpus.sigmoid };
 
 interface Case {

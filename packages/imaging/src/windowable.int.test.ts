@@ -4,8 +4,9 @@ import path from 'node:path';
 import { createDxInstance } from '@telerad/dicom';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { prepareWindowable, renderInstance } from './renderInstance.js';
+import { displayPhantoms } from './testing/corpus.js';
 import { convert, psnr, raster } from './testing/dicomTools.js';
-import { phantom, syntheticImage } from './testing/syntheticImage.js';
+import { syntheticImage } from './testing/syntheticImage.js';
 import type { RenderOptions, RenderWindow } from './types.js';
 import { renderWindowable } from './windowable.js';
 
@@ -25,42 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const sources = {
-  dx: () => createDxInstance({ rows, columns }),
-  mono1: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 14,
-      photometric: 'MONOCHROME1',
-      value: (x, y) => Math.round(16383 * phantom(x, y, 0, columns, rows)),
-      attributes: { WindowCenter: '8000', WindowWidth: '12000' },
-    }),
-  ct: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 16,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => Math.round(-1000 + 4000 * phantom(x, y, 0, columns, rows)),
-      attributes: { RescaleSlope: '1', RescaleIntercept: '-1024', WindowCenter: '40', WindowWidth: '400' },
-    }),
-  ct12: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      highBit: 11,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => Math.round(-2000 + 4000 * phantom(x, y, 0, columns, rows)),
-      attributes: { RescaleSlope: '2', RescaleIntercept: '-100' },
-    }),
-};
+const sources = { dx: () => createDxInstance({ rows, columns }), ...displayPhantoms(rows, columns) };
 
 type Case = [name: string, source: keyof typeof sources, windows: (RenderWindow | undefined)[]];
 const cases: Case[] = [

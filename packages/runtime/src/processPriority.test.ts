@@ -1,14 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { threadNiceness } from '@telerad/testkit';
 import { describe, expect, test } from 'vitest';
-
-/** The nice value of each thread of this process, from /proc (Linux). */
-function threadNiceness(): number[] {
-  return readdirSync('/proc/self/task').map((tid) => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-  });
-}
 
 describe.runIf(process.platform === 'linux')('lowerProcessPriority', () => {
   test('lowers every thread of the process, and threads started afterwards inherit it', () => {

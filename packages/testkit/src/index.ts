@@ -6,6 +6,7 @@ export * from './freePort.js';
 export * from './launchChromium.js';
 export * from './multipartRelated.js';
 export * from './postgresCluster.js';
+export * from './procNiceness.js';
 export * from './provided.js';
 export * from './startOrthanc.js';
 export * from './tempDir.js';

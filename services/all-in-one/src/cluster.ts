@@ -6,8 +6,8 @@ import { openBlobStore, prepareDatabase } from '@telerad/runtime';
 import { createLogger, createMetrics } from '@telerad/telemetry';
 import { AggregatorRegistry } from 'prom-client';
 import {
+  dicomProcessPort,
   failuresAfter,
-  freePort,
   KILL_AFTER_GRACE_MS,
   ROLE_VARIABLE,
   restartDelayMs,
@@ -92,17 +92,15 @@ export async function runPrimary(config: Config, onStarted: (started: ClusterSta
   // One port per process, not one per connection, when a single process listens on it.
   if (config.workers === 1) cluster.schedulingPolicy = cluster.SCHED_NONE;
 
-  // The C-STORE process listens on a socket of its own; with TELERAD_DICOM_PORT=0 the port is chosen
-  // here, once, so a replacement C-STORE process listens where its predecessor did.
-  const dicomProcessPort =
-    config.dicomProcess === 'separate' && config.dicomPort === 0 ? await freePort() : config.dicomPort;
+  // The C-STORE process listens on a socket of its own, on the same port after a restart.
+  const cstorePort = config.dicomProcess === 'separate' ? await dicomProcessPort(config) : config.dicomPort;
 
   const fork = (slot: number) => {
     const role = roles[slot] ?? 'all-in-one';
     const worker = cluster.fork({
       REDIS_URL: redisUrl,
       [ROLE_VARIABLE]: role,
-      ...(role === 'dicom' ? { TELERAD_DICOM_PORT: String(dicomProcessPort) } : {}),
+      ...(role === 'dicom' ? { TELERAD_DICOM_PORT: String(cstorePort) } : {}),
     });
     slots.set(worker, { slot, startedAt: Date.now() });
     worker.on('message', (message: WorkerMessage) => {

@@ -39,7 +39,7 @@ export function restartDelayMs(failures: number): number {
 }
 
 /** A TCP port free on every interface now. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -48,6 +48,14 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/**
+ * The port the C-STORE process listens on: TELERAD_DICOM_PORT, or with 0 a free one chosen once by
+ * whoever forks it, so that a replacement listens where its predecessor did.
+ */
+export async function dicomProcessPort(config: Config): Promise<number> {
+  return config.dicomPort === 0 ? await freePort() : config.dicomPort;
 }
 
 type ChildMessage =
@@ -134,7 +142,7 @@ export interface DicomChild {
  */
 export async function startDicomChild(runtime: Runtime): Promise<DicomChild> {
   const { config, logger } = runtime;
-  const port = config.dicomPort === 0 ? await freePort() : config.dicomPort;
+  const port = await dicomProcessPort(config);
   // Node's advanced serialization keeps the dates, bigints and bytes of query results.
   cluster.setupPrimary({ exec: fileURLToPath(new URL('./main.js', import.meta.url)), serialization: 'advanced' });
 

@@ -6,7 +6,15 @@ import net from 'node:net';
 import path from 'node:path';
 import { createDb } from '@telerad/db';
 import { createDxInstance, newUid } from '@telerad/dicom';
-import { multipartRelated, type TempDir, tempDir, testConfig } from '@telerad/testkit';
+import {
+  apiClient,
+  mainThreadNiceness,
+  multipartRelated,
+  type TempDir,
+  tempDir,
+  testConfig,
+  threadNiceness,
+} from '@telerad/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const mainJs = path.resolve(import.meta.dirname, '../dist/main.js');
@@ -64,6 +72,15 @@ async function untilServing(stack: Started): Promise<{ banner: string; base: str
   return { banner, base: `http://127.0.0.1:${httpPort}`, dicomPort: Number(cstorePort) };
 }
 
+/** SIGTERM to an all-in-one still running, which must stop and exit 0; false when it was not running. */
+async function stopsCleanly(stack: Started | undefined): Promise<boolean> {
+  if (stack === undefined || stack.child.exitCode !== null) return false;
+  stack.child.kill('SIGTERM');
+  const { code } = await stack.exited;
+  expect(code).toBe(0);
+  return true;
+}
+
 /** One request on a connection of its own, so node:cluster hands each to the next worker. */
 function post(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -111,24 +128,13 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
   }, 120_000);
 
   afterAll(async () => {
-    if (stack !== undefined && stack.child.exitCode === null) {
-      stack.child.kill('SIGTERM');
-      const { code } = await stack.exited;
-      // SIGTERM stops both workers gracefully, then the primary, which exits cleanly.
-      expect(code).toBe(0);
-    }
+    // SIGTERM stops both workers and the C-STORE process gracefully, then the primary.
+    await stopsCleanly(stack);
     await files?.remove();
     await cleanup?.();
   }, 60_000);
 
-  const api = async (url: string, init: RequestInit & { token?: string } = {}) => {
-    const headers = new Headers(init.headers);
-    if (init.token !== undefined) headers.set('authorization', `Bearer ${init.token}`);
-    if (typeof init.body === 'string') headers.set('content-type', 'application/json');
-    const response = await fetch(`${base}${url}`, { ...init, headers });
-    const text = await response.text();
-    return { status: response.status, json: text === '' ? null : JSON.parse(text) };
-  };
+  const api = apiClient(() => base);
 
   const sentSops: string[] = [];
   const sentStudies: string[] = [];
@@ -306,28 +312,6 @@ describe('the all-in-one with TELERAD_WORKERS=2 on PostgreSQL and the test Redis
   }, 60_000);
 });
 
-/** The nice value in a /proc …/stat file (Linux). */
-function niceIn(statFile: string): number {
-  const stat = readFileSync(statFile, 'utf8');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
-}
-
-/** The nice value of each thread of a process. */
-function threadNiceness(pid: number): number[] {
-  return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-    try {
-      return [niceIn(`/proc/${pid}/task/${tid}/stat`)];
-    } catch {
-      return []; // the thread ended
-    }
-  });
-}
-
-/** The nice value of a process's main thread. */
-function mainThreadNiceness(pid: number): number {
-  return niceIn(`/proc/${pid}/stat`);
-}
-
 /** The node processes a process started (the primary's workers), from /proc. */
 function nodeChildren(pid: number): number[] {
   return readdirSync('/proc')
@@ -400,10 +384,7 @@ describe('the C-STORE process of the all-in-one on the embedded PGlite (what sta
   }, 120_000);
 
   afterAll(async () => {
-    if (stack !== undefined && stack.child.exitCode === null) {
-      stack.child.kill('SIGTERM');
-      const { code } = await stack.exited;
-      expect(code).toBe(0);
+    if (await stopsCleanly(stack)) {
       // The C-STORE process stopped with it.
       expect(nodeChildren(stack.child.pid ?? 0)).toEqual([]);
     }

@@ -1,9 +1,10 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { multipartRelated, testConfig } from '@telerad/testkit';
+import { testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from './createApp.js';
+import { stowTo } from './testing/stowTo.js';
 
 let runtime: Runtime;
 let app: ReturnType<typeof createApp>;
@@ -26,13 +27,7 @@ const MINUTE = 60_000;
 /** A ready study sent by clinic A; no router runs here, so the test places it in a queue itself. */
 async function readyStudy(): Promise<string> {
   const studyInstanceUid = newUid();
-  const { body, contentType } = multipartRelated([createDxInstance({ studyInstanceUid })]);
-  await request(app)
-    .post('/dicomweb/studies')
-    .set('authorization', 'Bearer demo-token-clinic-a')
-    .set('content-type', contentType)
-    .send(body)
-    .expect(200);
+  await stowTo(app, [createDxInstance({ studyInstanceUid })]).expect(200);
   const list = await request(app).get('/api/studies').set('authorization', 'Bearer demo-token-clinic-a').expect(200);
   const id = list.body.items.find((s: { studyInstanceUid: string }) => s.studyInstanceUid === studyInstanceUid).id;
   await request(app).post(`/api/studies/${id}/submit`).set('authorization', 'Bearer demo-token-clinic-a').expect(200);

@@ -1,9 +1,10 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { multipartRelated, testConfig } from '@telerad/testkit';
+import { testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from './createApp.js';
+import { stowTo } from './testing/stowTo.js';
 
 /** Staff find patients by Chinese name, pinyin or initials, over /api and QIDO-RS. */
 describe('patient name search', () => {
@@ -18,16 +19,10 @@ describe('patient name search', () => {
     cleanup = t.cleanup;
     runtime = await openRuntime(t.config);
     app = createApp(runtime);
-    const { body, contentType } = multipartRelated([
+    await stowTo(app, [
       createDxInstance({ studyInstanceUid: wang, patientName: 'Wang^XiaoDong=王^小东', patientId: 'P-WXD' }),
       createDxInstance({ studyInstanceUid: li, patientName: '李^秀英', characterSet: 'GB18030', patientId: 'P-LXY' }),
-    ]);
-    await request(app)
-      .post('/dicomweb/studies')
-      .set('authorization', 'Bearer demo-token-clinic-a')
-      .set('content-type', contentType)
-      .send(body)
-      .expect(200);
+    ]).expect(200);
   }, 60_000);
 
   afterAll(async () => {

@@ -1,9 +1,10 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { multipartRelated, testConfig } from '@telerad/testkit';
+import { type multipartRelated, testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from './createApp.js';
+import { stowTo } from './testing/stowTo.js';
 
 /** Who may do what, over /api and /dicomweb, and what bad input gets. */
 describe('tenancy and bad input', () => {
@@ -13,14 +14,8 @@ describe('tenancy and bad input', () => {
   let studyId: string;
   const studyUid = newUid();
 
-  const stow = (token: string, parts: Parameters<typeof multipartRelated>[0], query = '') => {
-    const { body, contentType } = multipartRelated(parts);
-    return request(app)
-      .post(`/dicomweb/studies${query}`)
-      .set('authorization', `Bearer ${token}`)
-      .set('content-type', contentType)
-      .send(body);
-  };
+  const stow = (token: string, parts: Parameters<typeof multipartRelated>[0], query = '') =>
+    stowTo(app, parts, { token, query });
   const login = async (username: string) =>
     (await request(app).post('/api/auth/login').send({ username, password: 'demo' }).expect(200)).body.token as string;
 

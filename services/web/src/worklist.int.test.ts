@@ -1,9 +1,10 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { multipartRelated, testConfig } from '@telerad/testkit';
+import { testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApp } from './createApp.js';
+import { stowTo } from './testing/stowTo.js';
 
 let runtime: Runtime;
 let app: ReturnType<typeof createApp>;
@@ -22,12 +23,7 @@ afterAll(async () => {
 });
 
 const stow = (file: Buffer) => {
-  const { body, contentType } = multipartRelated([file]);
-  return request(app)
-    .post('/dicomweb/studies')
-    .set('authorization', 'Bearer demo-token-clinic-a')
-    .set('content-type', contentType)
-    .send(body);
+  return stowTo(app, [file]);
 };
 
 test('an image that arrives while the radiologist reads marks the study on the worklist', async () => {

@@ -19,6 +19,49 @@ const phantom12 = (attributes: Parameters<typeof syntheticImage>[0]['attributes'
     attributes,
   });
 
+/**
+ * The display phantoms the rendering tests share, at any size: a signed CT with rescale and a soft
+ * tissue window, a signed 12-bit CT with rescale and no window (the histogram decides), and a
+ * 14-bit MONOCHROME1 film with its window.
+ */
+export function displayPhantoms(rows: number, columns: number) {
+  return {
+    ct: () =>
+      syntheticImage({
+        rows,
+        columns,
+        bitsAllocated: 16,
+        bitsStored: 16,
+        signed: true,
+        photometric: 'MONOCHROME2',
+        value: (x, y) => -1000 + 4000 * phantom(x, y, 0, columns, rows),
+        attributes: { RescaleSlope: '1', RescaleIntercept: '-1024', WindowCenter: '40', WindowWidth: '400' },
+      }),
+    ct12: () =>
+      syntheticImage({
+        rows,
+        columns,
+        bitsAllocated: 16,
+        bitsStored: 12,
+        highBit: 11,
+        signed: true,
+        photometric: 'MONOCHROME2',
+        value: (x, y) => -2000 + 4000 * phantom(x, y, 0, columns, rows),
+        attributes: { RescaleSlope: '2', RescaleIntercept: '-100' },
+      }),
+    mono1: () =>
+      syntheticImage({
+        rows,
+        columns,
+        bitsAllocated: 16,
+        bitsStored: 14,
+        photometric: 'MONOCHROME1',
+        value: (x, y) => 16383 * phantom(x, y, 0, columns, rows),
+        attributes: { WindowCenter: '8000', WindowWidth: '12000' },
+      }),
+  };
+}
+
 export const sources = {
   dx: () => createDxInstance({ rows: 120, columns: 100 }),
   dxMasked: () =>
@@ -31,39 +74,7 @@ export const sources = {
       noiseAboveHighBit: true,
       value: (x, y) => 4095 * phantom(x, y, 0, columns, rows),
     }),
-  ct: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 16,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -1000 + 4000 * phantom(x, y, 0, columns, rows),
-      attributes: { RescaleSlope: '1', RescaleIntercept: '-1024', WindowCenter: '40', WindowWidth: '400' },
-    }),
-  ct12: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 12,
-      highBit: 11,
-      signed: true,
-      photometric: 'MONOCHROME2',
-      value: (x, y) => -2000 + 4000 * phantom(x, y, 0, columns, rows),
-      attributes: { RescaleSlope: '2', RescaleIntercept: '-100' },
-    }),
-  mono1: () =>
-    syntheticImage({
-      rows,
-      columns,
-      bitsAllocated: 16,
-      bitsStored: 14,
-      photometric: 'MONOCHROME1',
-      value: (x, y) => 16383 * phantom(x, y, 0, columns, rows),
-      attributes: { WindowCenter: '8000', WindowWidth: '12000' },
-    }),
+  ...displayPhantoms(rows, columns),
   sigmoid: () => phantom12({ WindowCenter: '2000', WindowWidth: '1500', VOILUTFunction: 'SIGMOID' }),
   modalityLut: () =>
     phantom12({

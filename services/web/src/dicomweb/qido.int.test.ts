@@ -1,9 +1,10 @@
 import { createDxInstance, newUid } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { multipartRelated, testConfig } from '@telerad/testkit';
+import { testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../createApp.js';
+import { stowTo } from '../testing/stowTo.js';
 
 type Json = Record<string, { vr: string; Value?: unknown[] }>;
 const first = (item: Json, tag: string) => item[tag]?.Value?.[0];
@@ -24,13 +25,7 @@ describe('QIDO-RS', () => {
   const tokens: Record<string, string> = {};
 
   const stow = async (token: string, files: Buffer[]) => {
-    const { body, contentType } = multipartRelated(files);
-    await request(app)
-      .post('/dicomweb/studies')
-      .set('authorization', `Bearer ${token}`)
-      .set('content-type', contentType)
-      .send(body)
-      .expect(200);
+    await stowTo(app, files, { token }).expect(200);
   };
 
   beforeAll(async () => {

@@ -3,11 +3,12 @@ import { createImagingPool, type ImagingPool } from '@telerad/imaging';
 import { previewKeysOf } from '@telerad/ingest';
 import { execRenderJob } from '@telerad/previews';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { gdcmconv, multipartRelated, pdfInstance, testConfig } from '@telerad/testkit';
+import { gdcmconv, pdfInstance, testConfig } from '@telerad/testkit';
 import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../createApp.js';
+import { stowTo } from '../testing/stowTo.js';
 
 const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -59,13 +60,7 @@ describe('rendered and thumbnail', () => {
       seriesInstanceUid: pdfSeriesUid,
       sopInstanceUid: pdfUid,
     });
-    const { body, contentType } = multipartRelated([radiograph, jpegLs, pdf]);
-    await request(app)
-      .post('/dicomweb/studies')
-      .set('authorization', 'Bearer demo-token-clinic-a')
-      .set('content-type', contentType)
-      .send(body)
-      .expect(200);
+    await stowTo(app, [radiograph, jpegLs, pdf]).expect(200);
     // What the previews service does after intake, run here directly.
     const rows = await runtime.db.db
       .selectFrom('instance')

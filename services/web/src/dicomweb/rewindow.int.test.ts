@@ -3,10 +3,11 @@ import { createImagingPool, type ImagingPool, renderInstance } from '@telerad/im
 import { previewKeysOf } from '@telerad/ingest';
 import { execRenderJob } from '@telerad/previews';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { multipartRelated, testConfig } from '@telerad/testkit';
+import { testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createApp } from '../createApp.js';
+import { stowTo } from '../testing/stowTo.js';
 
 const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
@@ -60,13 +61,7 @@ describe('re-windowing and missing originals', () => {
       rows: 300,
       columns: 250,
     });
-    const { body, contentType } = multipartRelated([radiograph, other]);
-    await request(app)
-      .post('/dicomweb/studies')
-      .set('authorization', 'Bearer demo-token-clinic-a')
-      .set('content-type', contentType)
-      .send(body)
-      .expect(200);
+    await stowTo(app, [radiograph, other]).expect(200);
   }, 90_000);
 
   afterAll(async () => {
@@ -137,13 +132,7 @@ describe('re-windowing and missing originals', () => {
         columns: 2000,
       }),
     );
-    const { body, contentType } = multipartRelated(films);
-    await request(app)
-      .post('/dicomweb/studies')
-      .set('authorization', 'Bearer demo-token-clinic-a')
-      .set('content-type', contentType)
-      .send(body)
-      .expect(200);
+    await stowTo(app, films).expect(200);
     const rows = await runtime.db.db
       .selectFrom('instance')
       .select(['id', 'sop_instance_uid', 'blob_key'])

@@ -3,10 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDxInstance, newUid, readFrames } from '@telerad/dicom';
 import { openRuntime, type Runtime } from '@telerad/runtime';
-import { multipartRelated, tempDir, testConfig } from '@telerad/testkit';
+import { tempDir, testConfig } from '@telerad/testkit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { closeApp, createApp } from '../createApp.js';
+import { stowTo } from '../testing/stowTo.js';
 
 interface Part {
   headers: Record<string, string>;
@@ -87,12 +88,7 @@ describe('WADO-RS', () => {
     };
     runtime = await openRuntime(t.config);
     app = createApp(runtime);
-    const { body, contentType } = multipartRelated(Object.values(files));
-    const stow = await request(app)
-      .post('/dicomweb/studies')
-      .set('authorization', 'Bearer demo-token-clinic-a')
-      .set('content-type', contentType)
-      .send(body);
+    const stow = await stowTo(app, Object.values(files));
     expect(stow.status, JSON.stringify(stow.body)).toBe(200);
   }, 60_000);
 
